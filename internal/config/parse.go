@@ -1,0 +1,169 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrAutomatedCard is returned for PAYMENT_METHOD=automated_card, in every
+// mode (first specification, "Automated Payments Are Disabled").
+var ErrAutomatedCard = errors.New("automated card payments are disabled for PCI-DSS compliance; use PAYMENT_METHOD=manual")
+
+func nonEmpty(dst *string, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("must not be empty")
+	}
+	*dst = v
+	return nil
+}
+
+func oneOf(dst *string, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			*dst = v
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s", strings.Join(allowed, ", "))
+}
+
+func integer(dst *int, v string, lo, hi int) error {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+	}
+	*dst = n
+	return nil
+}
+
+func integer64(dst *int64, v string, lo, hi int64) error {
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("must be a whole number from %d to %d", lo, hi)
+	}
+	*dst = n
+	return nil
+}
+
+func duration(dst *time.Duration, v string, lo, hi time.Duration) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < lo || d > hi {
+		return fmt.Errorf("must be a duration such as 30s from %s to %s", lo, hi)
+	}
+	*dst = d
+	return nil
+}
+
+func optionalBool(dst **bool, v string) error {
+	if v == "" {
+		*dst = nil
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return errors.New("must be true or false")
+	}
+	*dst = &b
+	return nil
+}
+
+func hostPort(dst *string, v string) error {
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		return errors.New("must be host:port, e.g. 127.0.0.1:8080")
+	}
+	*dst = v
+	return nil
+}
+
+func optionalHostPort(dst *string, v string) error {
+	if v == "" {
+		*dst = ""
+		return nil
+	}
+	return hostPort(dst, v)
+}
+
+func list(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func prefixes(dst *[]netip.Prefix, v string) error {
+	var out []netip.Prefix
+	for _, p := range list(v) {
+		if !strings.Contains(p, "/") {
+			a, err := netip.ParseAddr(p)
+			if err != nil {
+				return fmt.Errorf("%q is not an IP address or CIDR", p)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", p)
+		}
+		out = append(out, pr.Masked())
+	}
+	*dst = out
+	return nil
+}
+
+// origins keeps `*` and `null` so that Validate can name them: they are
+// refused in production, and a development server may want them locally.
+func origins(dst *[]string, v string) error {
+	out := list(v)
+	for _, o := range out {
+		if o == "*" || o == "null" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("%q is not an origin such as https://shop.example", o)
+		}
+	}
+	*dst = out
+	return nil
+}
+
+func databaseURL(dst *string, v string) error {
+	if v == "" {
+		*dst = ""
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		// Never echo the value: it may hold a password.
+		return errors.New("is not a valid URL")
+	}
+	switch u.Scheme {
+	case "postgres", "postgresql", "sqlite", "file":
+	default:
+		return errors.New("must be empty (embedded SQLite), sqlite:PATH or postgres://…")
+	}
+	*dst = v
+	return nil
+}
+
+func paymentMethod(dst *string, v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "manual":
+		*dst = "manual"
+		return nil
+	case "automated_card", "automated", "card":
+		return ErrAutomatedCard
+	}
+	return errors.New("must be manual (the only supported payment method)")
+}
