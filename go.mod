@@ -7,7 +7,6 @@ require (
 	github.com/pressly/goose/v3 v3.29.0
 	github.com/rs/cors v1.11.1
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
-	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.60.1
 )
 

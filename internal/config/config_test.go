@@ -113,7 +113,7 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 		{"encryption key not random", func(m map[string]string) { m["ENCRYPTION_KEY"] = strings.Repeat("A", 43) + "=" }, "ENCRYPTION_KEY", ""},
 		{"missing blind index key", func(m map[string]string) { delete(m, "BLIND_INDEX_KEY") }, "BLIND_INDEX_KEY", "required"},
 		{"blind index key reuses encryption key", func(m map[string]string) { m["BLIND_INDEX_KEY"] = m["ENCRYPTION_KEY"] }, "BLIND_INDEX_KEY", "differ"},
-		{"wildcard CORS origin", func(m map[string]string) { m["CORS_ALLOWED_ORIGINS"] = "https://shop.example,*" }, "CORS_ALLOWED_ORIGINS", "*"},
+		{"wildcard CORS origin", func(m map[string]string) { m["CORS_ALLOWED_ORIGINS"] = "https://shop.example,*" }, "CORS_ALLOWED_ORIGINS", "never *"},
 		{"null CORS origin", func(m map[string]string) { m["CORS_ALLOWED_ORIGINS"] = "null" }, "CORS_ALLOWED_ORIGINS", "null"},
 		{"neither TLS nor trusted proxy", func(m map[string]string) { delete(m, "TRUSTED_PROXIES") }, "TLS_CERT_FILE", "HTTPS"},
 		{"TLS key without certificate", func(m map[string]string) { m["TLS_KEY_FILE"] = "/x/key.pem" }, "TLS_CERT_FILE", "required"},
@@ -135,9 +135,22 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 }
 
 func TestDevelopmentAllowsLocalSettings(t *testing.T) {
-	_, err := load(t, map[string]string{"ENV": "development", "CORS_ALLOWED_ORIGINS": "*", "DATA_DIR": t.TempDir()})
+	_, err := load(t, map[string]string{"ENV": "development", "CORS_ALLOWED_ORIGINS": "http://localhost:3000", "DATA_DIR": t.TempDir()})
 	if err != nil {
 		t.Fatalf("development refused: %v", err)
+	}
+}
+
+func TestWildcardCORSRefusedInEveryMode(t *testing.T) {
+	for _, mode := range []string{"development", "production"} {
+		for _, origin := range []string{"*", "null", "https://*.shop.example", "https://Shop.example", "https://shop.example/app"} {
+			m := production(t)
+			m["ENV"] = mode
+			m["CORS_ALLOWED_ORIGINS"] = "https://shop.example," + origin
+			if _, err := load(t, m); optionErr(err, "CORS_ALLOWED_ORIGINS") == nil {
+				t.Errorf("%s: CORS_ALLOWED_ORIGINS=%q accepted", mode, origin)
+			}
+		}
 	}
 }
 

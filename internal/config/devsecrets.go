@@ -13,7 +13,7 @@ import (
 // DevSecretsFile is the file under DATA_DIR that holds the secrets generated
 // for a development server, so restarts keep decrypting what earlier runs
 // stored.
-const DevSecretsFile = "dev-secrets.env"
+const DevSecretsFile = "dev-secrets.env" // #nosec G101 -- a file name, not a credential
 
 // devSecrets are the options a development server may generate.
 var devSecrets = []string{"SECRET_KEY", "ENCRYPTION_KEY", "BLIND_INDEX_KEY"}
@@ -84,7 +84,7 @@ func generateSecret(name string) (string, error) {
 }
 
 func readDevSecrets(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) // #nosec G304 -- DATA_DIR is the operator's own setting
 	if errors.Is(err, fs.ErrNotExist) {
 		return make(map[string]string), nil
 	}
@@ -107,7 +107,7 @@ func writeDevSecrets(dir, path string, secrets map[string]string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("config: creating %s: %w", dir, err)
 	}
-	if err := os.Chmod(dir, 0o700); err != nil {
+	if err := os.Chmod(dir, 0o700); err != nil { // #nosec G302 -- a directory: 0700 is owner-only
 		return fmt.Errorf("config: securing %s: %w", dir, err)
 	}
 	tmp, err := os.CreateTemp(dir, ".dev-secrets-*") // created 0600
@@ -120,12 +120,10 @@ func writeDevSecrets(dir, path string, secrets map[string]string) error {
 		body += k + "=" + secrets[k] + "\n"
 	}
 	if _, err := tmp.WriteString(body); err != nil {
-		tmp.Close()
-		return fmt.Errorf("config: writing development secrets: %w", err)
+		return fmt.Errorf("config: writing development secrets: %w", errors.Join(err, tmp.Close()))
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("config: writing development secrets: %w", err)
+		return fmt.Errorf("config: writing development secrets: %w", errors.Join(err, tmp.Close()))
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("config: writing development secrets: %w", err)

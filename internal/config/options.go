@@ -114,7 +114,7 @@ var options = []option{
 		set: func(c *Config, v string) error { c.BlindIndexKey = v; return nil }},
 
 	{name: "CORS_ALLOWED_ORIGINS", def: "", kind: "origin list",
-		doc: "Comma-separated origins (scheme://host[:port]) allowed to call the API from a browser; `*` and `null` are refused in production.",
+		doc: "Comma-separated exact origins (scheme://host[:port], lower case) allowed to call the API from a browser; `*` and `null` are refused in every mode.",
 		set: func(c *Config, v string) error { return origins(&c.CORSAllowedOrigins, v) }},
 	{name: "CSP_STRICT", def: "", kind: "bool",
 		doc: "Force the strict (true) or relaxed (false) Content-Security-Policy; unset follows ENV (strict in production).",

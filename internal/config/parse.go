@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"supportbot/internal/http/middleware"
 )
 
 // ErrAutomatedCard is returned for PAYMENT_METHOD=automated_card, in every
@@ -120,18 +122,14 @@ func prefixes(dst *[]netip.Prefix, v string) error {
 	return nil
 }
 
-// origins keeps `*` and `null` so that Validate can name them: they are
-// refused in production, and a development server may want them locally.
+// origins refuses `*` and `null` in every mode, not only in production:
+// the HTTP layer never serves them, so a development server would fail later
+// with a less precise message.
 func origins(dst *[]string, v string) error {
 	out := list(v)
 	for _, o := range out {
-		if o == "*" || o == "null" {
-			continue
-		}
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
-			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return fmt.Errorf("%q is not an origin such as https://shop.example", o)
+		if err := middleware.CheckOrigin(o); err != nil {
+			return fmt.Errorf("%q refused: list exact origins such as https://shop.example (lower case, no path; never * or null)", o)
 		}
 	}
 	*dst = out

@@ -83,11 +83,6 @@ func (c *Config) productionErrors() []error {
 	if c.BlindIndexKey == "" {
 		add("BLIND_INDEX_KEY", "is required in production: 32 random bytes, base64 (openssl rand -base64 32)")
 	}
-	for _, o := range c.CORSAllowedOrigins {
-		if o == "*" || o == "null" {
-			add("CORS_ALLOWED_ORIGINS", "must list exact origins; %q is refused in production", o)
-		}
-	}
 	if !c.TLSEnabled() && len(c.TrustedProxies) == 0 {
 		add("TLS_CERT_FILE", "production serves HTTPS only: set TLS_CERT_FILE and TLS_KEY_FILE, or TRUSTED_PROXIES for a TLS-terminating proxy")
 	}

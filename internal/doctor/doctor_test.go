@@ -68,7 +68,6 @@ func TestEachItemFails(t *testing.T) {
 		{"SECRET_KEY strength", func(m map[string]string) { m["SECRET_KEY"] = "short" }, Extra{}},
 		{"Field encryption key", func(m map[string]string) { delete(m, "BLIND_INDEX_KEY") }, Extra{}},
 		{"Rate limiting", func(m map[string]string) { m["RATE_LIMIT_PER_MINUTE"] = "0" }, Extra{}},
-		{"CORS without wildcard", func(m map[string]string) { m["CORS_ALLOWED_ORIGINS"] = "*" }, Extra{}},
 		{"Database TLS", func(map[string]string) {}, Extra{DatabaseTLS: func(string) error { return errors.New("needs sslmode") }}},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"supportbot/internal/audit"
+	"supportbot/internal/config"
+	"supportbot/internal/crypto"
+	"supportbot/internal/doctor"
+	"supportbot/internal/ratelimit"
+	"supportbot/internal/securemem"
+	"supportbot/internal/server"
+	"supportbot/internal/storage"
+)
+
+// rateLimitKeys bounds the in-memory limiter's table so a flood of distinct
+// client IPs cannot exhaust memory.
+const rateLimitKeys = 100_000
+
+func runServe(a *app, args []string) int {
+	fs := newFlagSet(a, "serve", "Run the HTTP(S) server. Migrates the database first; stops gracefully on SIGINT/SIGTERM.")
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return a.serve(ctx)
+}
+
+// serve runs the server until ctx ends. Split from runServe so tests can
+// stop it without signals.
+func (a *app) serve(ctx context.Context) int {
+	c, ok := a.validConfig(true)
+	if !ok {
+		return 1
+	}
+	// Production refuses to start on any FAIL of the checklist (issue 2 §7).
+	if !c.Development {
+		report := doctor.Check(c, doctor.Extra{DatabaseTLS: storage.CheckRemoteTLS})
+		if fails := report.Failures(); len(fails) > 0 {
+			var b []byte
+			for _, f := range fails {
+				b = fmt.Appendf(b, "%s: %s — fix: %s\n", f.Item, f.Detail, f.Fix)
+			}
+			a.refuse(c, string(b))
+			return 1
+		}
+	}
+	logger := a.logger(c)
+
+	db, ok := a.openDB(ctx, c, logger)
+	if !ok {
+		return 1
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
+		return 1
+	}
+
+	keys, err := openKeys(c)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
+		return 1
+	}
+	defer keys.close() // zeroes every key (internal/securemem)
+
+	recorder := audit.NewStore(db, keys.auditChain, logger, time.Now)
+	srv, err := server.New(serverOptions(c), server.Deps{
+		Logger:  logger,
+		DB:      db,
+		Audit:   recorder,
+		Limiter: ratelimit.NewMemory(time.Now, rateLimitKeys),
+	})
+	if err != nil {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
+		return 1
+	}
+	mode := "production"
+	if c.Development {
+		mode = "development"
+	}
+	// Configuration in force at start is a security event (hardening guide,
+	// "Configuration changes").
+	if err := recorder.Record(ctx, audit.Event{Type: "server.started", Level: audit.LevelInfo,
+		Details: fmt.Sprintf("mode=%s database=%s strict_csp=%t tls=%t", mode, db.Dialect(), c.StrictCSP(), c.TLSEnabled()),
+		Status:  "success"}); err != nil {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
+		return 1
+	}
+	if err := srv.Run(ctx); err != nil {
+		logger.Error("server stopped", "event", "server.failed", "error", err)
+		return 1
+	}
+	logger.Info("server stopped", "event", "server.stopped")
+	return 0
+}
+
+func serverOptions(c *config.Config) server.Options {
+	limit := c.RateLimitPerMinute
+	if limit == 0 {
+		limit = -1 // RATE_LIMIT_PER_MINUTE=0 means off; server reads 0 as its default
+	}
+	return server.Options{
+		Addr:               c.ListenAddr,
+		TLSCertFile:        c.TLSCertFile,
+		TLSKeyFile:         c.TLSKeyFile,
+		TLSMinVersion:      c.TLSMinVersion,
+		HTTPRedirectAddr:   c.HTTPRedirectAddr,
+		TrustedProxies:     c.TrustedProxies,
+		CORSAllowedOrigins: c.CORSAllowedOrigins,
+		StrictCSP:          c.StrictCSP(),
+		MaxBodyBytes:       c.MaxBodyBytes,
+		RequestTimeout:     c.RequestTimeout,
+		RateLimitPerMinute: limit,
+		ShutdownTimeout:    c.ShutdownTimeout,
+	}
+}
+
+// keys holds the key material of a running server.
+type keys struct {
+	fields     *crypto.Keyring
+	blind      *crypto.BlindIndex
+	auditChain []byte
+}
+
+// openKeys parses the configured keys. They are built now, not when the
+// first feature needs them, so a bad key stops the start rather than a
+// request later.
+func openKeys(c *config.Config) (*keys, error) {
+	current, err := crypto.ParseKey(c.EncryptionKey)
+	if err != nil {
+		return nil, fmt.Errorf("ENCRYPTION_KEY: %w", err)
+	}
+	var old [][]byte
+	for _, s := range c.EncryptionOldKeys {
+		k, err := crypto.ParseKey(s)
+		if err != nil {
+			return nil, fmt.Errorf("ENCRYPTION_OLD_KEYS: %w", err)
+		}
+		old = append(old, k)
+	}
+	k := &keys{}
+	if k.fields, err = crypto.NewKeyring(current, old...); err != nil {
+		return nil, fmt.Errorf("ENCRYPTION_KEY: %w", err)
+	}
+	securemem.Zero(current)
+	for _, o := range old {
+		securemem.Zero(o)
+	}
+	blind, err := crypto.ParseKey(c.BlindIndexKey)
+	if err != nil {
+		k.close()
+		return nil, fmt.Errorf("BLIND_INDEX_KEY: %w", err)
+	}
+	k.blind, err = crypto.NewBlindIndex(blind)
+	securemem.Zero(blind)
+	if err != nil {
+		k.close()
+		return nil, fmt.Errorf("BLIND_INDEX_KEY: %w", err)
+	}
+	if k.auditChain, err = auditChainKey(c); err != nil {
+		k.close()
+		return nil, err
+	}
+	return k, nil
+}
+
+func (k *keys) close() {
+	// Close only reports use after close; there is nothing to handle here.
+	if k.fields != nil {
+		_ = k.fields.Close()
+	}
+	if k.blind != nil {
+		_ = k.blind.Close()
+	}
+	securemem.Zero(k.auditChain)
+}

@@ -1,0 +1,196 @@
+package middleware
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"slices"
+	"time"
+
+	"supportbot/internal/audit"
+	"supportbot/internal/http/request"
+	"supportbot/internal/http/response"
+	"supportbot/internal/ratelimit"
+)
+
+// Defaults of the request rules (hardening guide, "API Security": 10 MB
+// bodies, 30 second requests).
+const (
+	DefaultMaxBodyBytes   int64 = 10 << 20
+	DefaultRequestTimeout       = 30 * time.Second
+)
+
+// Options are the settings of the chain; the lead wires configuration into
+// them. The zero value is the strict, production behaviour except for the
+// rate limit, which needs a Limit and a Limiter.
+type Options struct {
+	// StrictCSP selects the production Content-Security-Policy and enables
+	// HSTS; false is the relaxed development policy.
+	StrictCSP bool
+	// TrustedProxies are the networks whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed.
+	TrustedProxies []netip.Prefix
+	// CORSAllowedOrigins are the exact origins ("https://shop.example") that
+	// may call the API from a browser; they are also the trusted origins of
+	// cross-origin protection. "*" and "null" are refused.
+	CORSAllowedOrigins []string
+	// CORSAllowCredentials lets allowed origins send cookies. Off by default:
+	// cross-origin API clients authenticate with a bearer token.
+	CORSAllowCredentials bool
+	// MaxBodyBytes bounds request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// RequestTimeout is the handler deadline; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// RateLimit is applied per client IP to /api/ routes; a zero Rate turns
+	// rate limiting off.
+	RateLimit ratelimit.Limit
+}
+
+// Deps are the collaborators of the chain.
+type Deps struct {
+	Log     *slog.Logger          // required
+	Errors  *response.ErrorWriter // required: the one error writer
+	Schemas *request.Schemas      // compiled api/schemas; required when a route has a Schema
+	Limiter ratelimit.Limiter     // required when Options.RateLimit.Rate > 0
+	Audit   audit.Recorder        // required when rate limiting: 429s are security events
+	Clock   func() time.Time      // time of audit events; default time.Now
+	Random  io.Reader             // request IDs and nonces; default crypto/rand.Reader
+	// WithTimeout makes the handler deadline's context; default
+	// context.WithTimeout. Tests replace it to expire deadlines on cue.
+	WithTimeout func(context.Context, time.Duration) (context.Context, context.CancelFunc)
+}
+
+// step is one link of the chain.
+type step = func(http.Handler) http.Handler
+
+// Router is the whole HTTP handler: the chain of steps around the routes.
+type Router struct {
+	handler http.Handler
+	outer   []step
+	routes  []Route
+}
+
+// New builds the handler serving routes behind every step of the chain. It
+// fails, naming the route, when a declaration is unsafe or inconsistent (no
+// policy, a body without schema, an unknown schema, a duplicate) and when an
+// option is unsafe (a wildcard CORS origin).
+func New(o Options, d Deps, routes []Route) (*Router, error) {
+	if d.Log == nil || d.Errors == nil {
+		return nil, errors.New("middleware: Deps.Log and Deps.Errors are required")
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.Random == nil {
+		d.Random = rand.Reader
+	}
+	if d.WithTimeout == nil {
+		d.WithTimeout = context.WithTimeout
+	}
+	limited := o.RateLimit.Rate > 0
+	if limited && (d.Limiter == nil || d.Audit == nil) {
+		return nil, errors.New("middleware: rate limiting needs Deps.Limiter and Deps.Audit")
+	}
+	proxies := request.TrustedProxies(slices.Clone(o.TrustedProxies))
+	crossOrigin, err := crossOrigin(o.CORSAllowedOrigins, o.CORSAllowCredentials, d.Errors)
+	if err != nil {
+		return nil, err
+	}
+
+	// A request's way through (DESIGN.md), outermost first. These steps run
+	// for every request, matched or not, so errors such as 404 and 405 get
+	// the same headers as everything else.
+	outer := []step{
+		requestID(d.Random, d.Errors),                             // 1. request ID (random, never taken from the client)
+		recoverPanics(d.Log, d.Errors),                            // 2. panic recovery: 500, stack only to the log
+		securityHeaders(o.StrictCSP, proxies, d.Random, d.Errors), // 3. security headers and the CSP nonce
+		clientIP(proxies),                                         // 4. client IP (forwarded headers only from trusted proxies)
+		crossOrigin,                                               // 5. CORS (API) / cross-origin protection (unsafe methods)
+	}
+	// Then the router resolves the route (404, and 405 for a method the route
+	// lacks) and each route runs its own steps.
+	rateLimited := rateLimit(o.RateLimit, d.Limiter, d.Audit, d.Clock, d.Log, d.Errors)
+	timeout := deadline(o.RequestTimeout, d.WithTimeout, d.Log, d.Errors)
+	perRoute := func(rt Route, schema *request.Schema) http.Handler {
+		return chain(handle(rt.Handler, d.Errors),
+			limits(rt, schema != nil, o.MaxBodyBytes, d.Errors), // 6. content type and size, from the headers alone
+			when(limited && rt.isAPI(), rateLimited),            // 7. rate limit per client IP (API only)
+			authorize(rt.Policy),                                // 8. authentication and authorization (issue 3)
+			validateBody(schema, d.Errors),                      // 9. the body: one JSON value valid against the route's schema
+			when(!rt.Stream, timeout),                           // 10. handler deadline, then the handler
+		)
+	}
+
+	router, err := newRouter(routes, d.Schemas, perRoute, d.Errors)
+	if err != nil {
+		return nil, err
+	}
+	return &Router{
+		handler: chain(router, outer...),
+		outer:   outer,
+		routes:  slices.Clone(routes),
+	}, nil
+}
+
+// ServeHTTP serves r through the whole chain.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt.handler.ServeHTTP(w, r)
+}
+
+// Wrap puts the steps that run for every request (request ID, panic
+// recovery, security headers, client IP, cross-origin checks) around h; the
+// server uses it for its plain-HTTP redirect listener.
+func (rt *Router) Wrap(h http.Handler) http.Handler {
+	return chain(h, rt.outer...)
+}
+
+// Routes returns the declared routes, for tests that walk every route (the
+// route × role matrix of issue 3).
+func (rt *Router) Routes() []Route {
+	return slices.Clone(rt.routes)
+}
+
+// chain wraps h in steps so that steps[0] runs first; nil steps are skipped.
+func chain(h http.Handler, steps ...step) http.Handler {
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i] != nil {
+			h = steps[i](h)
+		}
+	}
+	return h
+}
+
+// when returns s if cond holds and no step otherwise.
+func when(cond bool, s step) step {
+	if !cond {
+		return nil
+	}
+	return s
+}
+
+// handle adapts a route's HandlerFunc: a returned error goes to the error
+// writer, which does not write again if the handler already started the
+// response.
+func handle(h HandlerFunc, errs *response.ErrorWriter) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			errs.Write(w, r, err)
+		}
+	})
+}
+
+// errorf wraps a step's failure for the log.
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("middleware: "+format, args...)
+}

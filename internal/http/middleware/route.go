@@ -1,0 +1,108 @@
+package middleware
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// HandlerFunc is a route's handler. It returns an error instead of writing
+// one: the router turns the error into the response (DESIGN.md, "Errors leave
+// through one writer"), so no handler can leak internals by accident.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Policy names who may call a route. Every route declares one and a route
+// without a known policy makes New fail: deny by default (DESIGN.md,
+// invariant 1; OWASP ASVS 4.0.3 V4.1.5).
+type Policy string
+
+// PolicyPublic lets anyone call the route, signed in or not. It is the only
+// policy until authentication arrives (issue 3), which adds the others and
+// the step that enforces them (see authorize in policy.go).
+const PolicyPublic Policy = "public"
+
+// routeMethods are the methods a route may declare. HEAD is implied by GET;
+// TRACE and CONNECT are never served (issue 2, "Request rules"), and OPTIONS
+// belongs to CORS preflight.
+var routeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// bodyMethods are the methods whose requests carry a body; their routes must
+// declare a schema or NoBody, so every body is validated (issue 2).
+var bodyMethods = []string{http.MethodPost, http.MethodPut, http.MethodPatch}
+
+// Route declares one endpoint. The api and ui packages each list theirs in
+// one routes function.
+type Route struct {
+	Method  string // GET, POST, PUT, PATCH or DELETE
+	Pattern string // http.ServeMux path pattern without method or host: "/api/v1/orders/{id}"
+	Policy  Policy // required; who may call it
+
+	// Schema names the JSON Schema in api/schemas (file name without
+	// ".json") the request body must satisfy. It is checked before the
+	// handler runs. Required for POST, PUT and PATCH unless NoBody is set.
+	Schema string
+	// NoBody declares that the route takes no request body; one is refused.
+	NoBody bool
+	// ContentTypes lists the accepted request media types; default
+	// application/json only.
+	ContentTypes []string
+	// Stream opts out of the handler deadline, for long-lived responses such
+	// as server-sent events; the handler then owns its lifetime and must end
+	// with the request's context.
+	Stream bool
+
+	Handler HandlerFunc
+}
+
+// String names the route as "METHOD PATTERN".
+func (rt Route) String() string { return rt.Method + " " + rt.Pattern }
+
+// apiPrefix marks the JSON API: CORS and the rate limit apply below it.
+const apiPrefix = "/api/"
+
+func (rt Route) isAPI() bool { return strings.HasPrefix(rt.Pattern, apiPrefix) }
+
+// knownPolicy reports whether the router can enforce p.
+func knownPolicy(p Policy) bool {
+	return p == PolicyPublic
+}
+
+// check validates a route declaration; the router refuses to build with a
+// route that would be ambiguous or unsafe.
+func (rt Route) check() error {
+	var errs []error
+	if !slices.Contains(routeMethods, rt.Method) {
+		errs = append(errs, fmt.Errorf("method %q is not one of %v", rt.Method, routeMethods))
+	}
+	if !strings.HasPrefix(rt.Pattern, "/") {
+		errs = append(errs, errors.New("pattern must be a path starting with /"))
+	}
+	switch {
+	case rt.Policy == "":
+		errs = append(errs, errors.New("no policy: every route must declare one (deny by default)"))
+	case !knownPolicy(rt.Policy):
+		errs = append(errs, fmt.Errorf("unknown policy %q", rt.Policy))
+	}
+	if rt.Handler == nil {
+		errs = append(errs, errors.New("no handler"))
+	}
+	if rt.Schema != "" && rt.NoBody {
+		errs = append(errs, errors.New("both Schema and NoBody set"))
+	}
+	if slices.Contains(bodyMethods, rt.Method) && rt.Schema == "" && !rt.NoBody {
+		errs = append(errs, errors.New("a request body needs a Schema (or NoBody if there is none)"))
+	}
+	for _, ct := range rt.ContentTypes {
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil || mt != ct || len(params) > 0 {
+			errs = append(errs, fmt.Errorf("content type %q must be a bare lower-case media type", ct))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("middleware: route %s: %w", rt, err)
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"supportbot/internal/audit"
+	"supportbot/internal/ratelimit"
+)
+
+// Defaults applied to zero Options fields.
+const (
+	DefaultAddr               = "127.0.0.1:8080"
+	DefaultTLSMinVersion      = "1.3"
+	DefaultRateLimitPerMinute = 60 // first specification, "Enable rate limiting"
+	DefaultReadHeaderTimeout  = 5 * time.Second
+	DefaultReadTimeout        = 30 * time.Second
+	DefaultIdleTimeout        = 120 * time.Second
+	DefaultMaxHeaderBytes     = 32 << 10
+	DefaultShutdownTimeout    = 15 * time.Second
+	// writeTimeoutMargin is added to RequestTimeout for the default
+	// WriteTimeout, so a handler that uses its whole deadline can still get
+	// its 503 out before the connection's write deadline.
+	writeTimeoutMargin = 10 * time.Second
+)
+
+// Options are the server's settings; the lead wires configuration into them.
+// Zero values take the defaults above and middleware's (10 MB bodies, 30 s
+// handler deadline).
+type Options struct {
+	Addr             string // listen address of the main (HTTPS when TLS is set) listener
+	TLSCertFile      string // PEM certificate chain; with TLSKeyFile enables HTTPS
+	TLSKeyFile       string // PEM private key
+	TLSMinVersion    string // "1.3" (default) or "1.2"
+	HTTPRedirectAddr string // optional plain-HTTP listener answering 301 to HTTPS
+
+	TrustedProxies       []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
+	CORSAllowedOrigins   []string       // exact origins; "*" and "null" are refused
+	CORSAllowCredentials bool           // let allowed origins send cookies (off by default)
+	StrictCSP            bool           // production CSP and HSTS
+
+	MaxBodyBytes       int64         // request body limit; 0 = 10 MB
+	RequestTimeout     time.Duration // handler deadline; 0 = 30 s
+	RateLimitPerMinute int           // per client IP on /api/; 0 = 60, negative = off
+
+	ReadHeaderTimeout time.Duration // slow-header (Slowloris) bound; 0 = 5 s
+	ReadTimeout       time.Duration // whole request, body included; 0 = 30 s
+	// WriteTimeout bounds writing a response; 0 = RequestTimeout + 10 s. It
+	// is per connection, not per route: server-sent event handlers (a later
+	// issue) lift it for their own connection with
+	// http.ResponseController.SetWriteDeadline, so the default stays tight
+	// for everything else.
+	WriteTimeout    time.Duration
+	IdleTimeout     time.Duration // keep-alive idle bound; 0 = 120 s
+	MaxHeaderBytes  int           // request header size bound; 0 = 32 KB
+	ShutdownTimeout time.Duration // how long in-flight requests get on shutdown; 0 = 15 s
+}
+
+// Pinger checks that the database answers; storage's handle implements it.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are the server's collaborators.
+type Deps struct {
+	Logger  *slog.Logger      // required
+	DB      Pinger            // required: readiness and the home page's health
+	Audit   audit.Recorder    // required unless rate limiting is off
+	Limiter ratelimit.Limiter // required unless rate limiting is off
+	Clock   func() time.Time  // default time.Now
+	Random  io.Reader         // request IDs and CSP nonces; default crypto/rand
+	Schemas fs.FS             // request-body schemas; default api.Schemas()
+}
