@@ -188,8 +188,10 @@ func TestServeDevelopmentAnswersHealthzAndStopsGracefully(t *testing.T) {
 			t.Errorf("%s has mode %04o, want %04o", path, fi.Mode().Perm(), mode)
 		}
 	}
-	if !strings.Contains(logs.String(), `"event":"server.stopped"`) {
-		t.Error("no server.stopped log line")
+	for _, event := range []string{"server.started", "server.stopped"} {
+		if !strings.Contains(logs.String(), `"event":"`+event+`"`) {
+			t.Errorf("no %s log line", event)
+		}
 	}
 }
 
