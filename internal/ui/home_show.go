@@ -33,7 +33,7 @@ func (u *UI) homeShow(w http.ResponseWriter, r *http.Request) error {
 			slog.String("error", err.Error()))
 	}
 	body, err := u.render("home", page{
-		Title:   "Support",
+		Title:   "Help with your orders",
 		Nonce:   request.Nonce(r.Context()),
 		Scripts: []string{"status.js"},
 		Data:    homeData{Ready: ready},

@@ -88,7 +88,7 @@ func New(d Deps) (*UI, error) {
 		u.pages[name] = t
 	}
 	samples := map[string]page{
-		"home":  {Title: "Support", Scripts: []string{"status.js"}, Data: homeData{Ready: true}},
+		"home":  {Title: "Help with your orders", Scripts: []string{"status.js"}, Data: homeData{Ready: true}},
 		"error": {Title: "Error", Data: errorData{Status: 404, Heading: "Not found", Message: "Not found."}},
 	}
 	for name, p := range samples {
