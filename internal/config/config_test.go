@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"supportbot/internal/crypto"
@@ -189,6 +190,20 @@ func TestBadValuesAreNamedAndNotEchoed(t *testing.T) {
 		}
 		if name == "DATABASE_URL" && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("DATABASE_URL error leaks the password: %v", err)
+		}
+	}
+}
+
+func TestTrustedProxiesMustBeNarrow(t *testing.T) {
+	for _, value := range []string{"0.0.0.0/0", "10.0.0.0/8,::/0", "128.0.0.0/1", "2001::/16"} {
+		_, err := Load(env(map[string]string{"TRUSTED_PROXIES": value}), filepath.Join(t.TempDir(), "none"))
+		if oe := optionErr(err, "TRUSTED_PROXIES"); oe == nil || !strings.Contains(oe.Msg, "too many") {
+			t.Errorf("TRUSTED_PROXIES=%q: want refusal, got %v", value, err)
+		}
+	}
+	for _, value := range []string{"10.0.0.0/8", "192.168.1.10", "2001:db8::/32", "fd00::1"} {
+		if _, err := Load(env(map[string]string{"TRUSTED_PROXIES": value}), filepath.Join(t.TempDir(), "none")); err != nil {
+			t.Errorf("TRUSTED_PROXIES=%q refused: %v", value, err)
 		}
 	}
 }
@@ -405,4 +420,35 @@ func FuzzParseDotenv(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Servers starting at once on a fresh DATA_DIR must agree on one set of
+// development secrets (found by review: the last writer used to win).
+func TestConcurrentDevSecretGenerationAgrees(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "data")
+	const n = 8
+	keys := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			c, err := Load(env(map[string]string{"ENV": "development", "DATA_DIR": dataDir}), filepath.Join(dataDir, "none.env"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if err := c.EnsureDevSecrets(true); err != nil {
+				t.Error(err)
+				return
+			}
+			keys <- c.SecretKey + c.EncryptionKey + c.BlindIndexKey
+		})
+	}
+	wg.Wait()
+	close(keys)
+	first := <-keys
+	for k := range keys {
+		if k != first {
+			t.Fatal("concurrent starts generated different secrets")
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"supportbot/internal/crypto"
+	"supportbot/internal/filelock"
 )
 
 // DevSecretsFile is the file under DATA_DIR that holds the secrets generated
@@ -27,6 +28,20 @@ func (c *Config) EnsureDevSecrets(create bool) error {
 		return nil
 	}
 	path := filepath.Join(c.DataDir, DevSecretsFile)
+	if create && c.missingDevSecret() {
+		// Two processes starting at once on a fresh DATA_DIR must not each
+		// generate their own keys (one would lose: its data undecryptable,
+		// the audit chain "broken"), so generation happens under a lock and
+		// the file is read again once the lock is held.
+		if err := ensurePrivateDir(c.DataDir); err != nil {
+			return err
+		}
+		unlock, err := filelock.Lock(filepath.Join(c.DataDir, ".dev-secrets.lock"))
+		if err != nil {
+			return fmt.Errorf("config: %w", err)
+		}
+		defer unlock()
+	}
 	stored, err := readDevSecrets(path)
 	if err != nil {
 		return err
@@ -55,6 +70,25 @@ func (c *Config) EnsureDevSecrets(create bool) error {
 	}
 	if changed {
 		return writeDevSecrets(c.DataDir, path, stored)
+	}
+	return nil
+}
+
+func (c *Config) missingDevSecret() bool {
+	for _, name := range devSecrets {
+		if *c.secretField(name) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+func ensurePrivateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("config: creating %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil { // #nosec G302 -- a directory: 0700 is owner-only
+		return fmt.Errorf("config: securing %s: %w", dir, err)
 	}
 	return nil
 }
@@ -104,11 +138,8 @@ func readDevSecrets(path string) (map[string]string, error) {
 // writeDevSecrets replaces the file atomically (temporary file, fsync,
 // rename) so a crash never leaves half a key behind.
 func writeDevSecrets(dir, path string, secrets map[string]string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("config: creating %s: %w", dir, err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil { // #nosec G302 -- a directory: 0700 is owner-only
-		return fmt.Errorf("config: securing %s: %w", dir, err)
+	if err := ensurePrivateDir(dir); err != nil {
+		return err
 	}
 	tmp, err := os.CreateTemp(dir, ".dev-secrets-*") // created 0600
 	if err != nil {

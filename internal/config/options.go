@@ -79,7 +79,7 @@ var options = []option{
 		doc: "Lowest TLS version accepted. With 1.2 only ECDHE suites with AES-GCM or ChaCha20-Poly1305 are offered.",
 		set: func(c *Config, v string) error { return oneOf(&c.TLSMinVersion, v, "1.2", "1.3") }},
 	{name: "TRUSTED_PROXIES", def: "", kind: "CIDR list",
-		doc: "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; nobody else's are.",
+		doc: "Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; nobody else's are. No wider than /8 (IPv4) or /32 (IPv6).",
 		set: func(c *Config, v string) error { return prefixes(&c.TrustedProxies, v) }},
 	{name: "SHUTDOWN_TIMEOUT", def: "15s", kind: "duration",
 		doc: "How long in-flight requests may take to finish on SIGINT/SIGTERM.",

@@ -116,10 +116,24 @@ func prefixes(dst *[]netip.Prefix, v string) error {
 		if err != nil {
 			return fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8", p)
 		}
+		// Trusting a whole range of the internet (0.0.0.0/0 at worst) would
+		// let any client forge X-Forwarded-For and -Proto: dodge the rate
+		// limit, fake the IP in audit events and claim HTTPS. Proxies live
+		// in one network, never wider than a /8 or an IPv6 /32.
+		if min := minProxyBits(pr.Addr()); pr.Bits() < min {
+			return fmt.Errorf("%q trusts too many addresses: list your proxies' network, no wider than /%d", p, min)
+		}
 		out = append(out, pr.Masked())
 	}
 	*dst = out
 	return nil
+}
+
+func minProxyBits(a netip.Addr) int {
+	if a.Is4() {
+		return 8
+	}
+	return 32
 }
 
 // origins refuses `*` and `null` in every mode, not only in production:

@@ -11,6 +11,8 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	"supportbot/internal/filelock"
 )
 
 // migrationsFS holds one folder per dialect. Migrations are forward-only
@@ -40,8 +42,8 @@ func (d *DB) provider(ctx context.Context) (*goose.Provider, error) {
 	if d.dialect == DialectPostgres {
 		dialect = goose.DialectPostgres
 		// Several instances may start at once; an advisory lock lets one
-		// migrate while the others wait. SQLite needs none: it is one
-		// process, and each migration's BEGIN IMMEDIATE serialises anyway.
+		// migrate while the others wait. SQLite takes a file lock in Migrate
+		// instead (goose decides what is pending before any transaction).
 		id, err := d.migrationLockID(ctx)
 		if err != nil {
 			return nil, err
@@ -79,6 +81,15 @@ func (d *DB) migrationLockID(ctx context.Context) (int64, error) {
 // again is a no-op. It does not use the query timeout: a migration may take
 // longer than any query should.
 func (d *DB) Migrate(ctx context.Context) error {
+	if d.path != "" {
+		// Two processes migrating one SQLite file at once would both apply
+		// the same pending migration; one waits here for the other.
+		unlock, err := filelock.Lock(d.path + ".migrate.lock")
+		if err != nil {
+			return fmt.Errorf("storage: migrate: %w", err)
+		}
+		defer unlock()
+	}
 	p, err := d.provider(ctx)
 	if err != nil {
 		return err

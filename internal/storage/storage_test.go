@@ -147,3 +147,30 @@ func TestCtxAppliesQueryTimeout(t *testing.T) {
 		}
 	})
 }
+
+// Several processes starting at once on a fresh SQLite file must not apply
+// the same migration twice (found by review: "table audit_events already
+// exists"). Separate handles stand in for separate processes.
+func TestConcurrentSQLiteMigrationsSerialise(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	const n = 4
+	dbs := make([]*storage.DB, n)
+	for i := range dbs {
+		db, err := storage.Open(ctx, storage.Options{DataDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	errs := make(chan error, n)
+	for _, db := range dbs {
+		go func() { errs <- db.Migrate(ctx) }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent Migrate: %v", err)
+		}
+	}
+}
