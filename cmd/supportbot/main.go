@@ -24,6 +24,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and show their status", runMigrate},
 		{"doctor", "check the configuration against the production security checklist", runDoctor},
 		{"config", "print the effective configuration (secrets redacted); --markdown writes docs/CONFIGURATION.md", runConfig},
+		{"user", "accounts: add, list, disable, enable, unlock, set-role, reset-2fa", runUser},
 		{"audit", "audit trail: 'audit verify' checks the hash chain, 'audit tail' prints recent events", runAudit},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},

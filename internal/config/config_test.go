@@ -117,6 +117,12 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 		{"wildcard CORS origin", func(m map[string]string) { m["CORS_ALLOWED_ORIGINS"] = "https://shop.example,*" }, "CORS_ALLOWED_ORIGINS", "never *"},
 		{"null CORS origin", func(m map[string]string) { m["CORS_ALLOWED_ORIGINS"] = "null" }, "CORS_ALLOWED_ORIGINS", "null"},
 		{"neither TLS nor trusted proxy", func(m map[string]string) { delete(m, "TRUSTED_PROXIES") }, "TLS_CERT_FILE", "HTTPS"},
+		{"bcrypt cost below 12", func(m map[string]string) { m["BCRYPT_COST"] = "10" }, "BCRYPT_COST", "at least 12"},
+		{"previous secret equal to current", func(m map[string]string) { m["SECRET_KEY_PREVIOUS"] = m["SECRET_KEY"] }, "SECRET_KEY_PREVIOUS", "differ"},
+		{"rotation grace shorter than a token", func(m map[string]string) {
+			m["SECRET_KEY_PREVIOUS"] = strings.Repeat("9f8e7d6c5b4a", 6)
+			m["SECRET_KEY_GRACE"] = "1m"
+		}, "SECRET_KEY_GRACE", "ACCESS_TOKEN_TTL"},
 		{"TLS key without certificate", func(m map[string]string) { m["TLS_KEY_FILE"] = "/x/key.pem" }, "TLS_CERT_FILE", "required"},
 	}
 	for _, tt := range tests {
@@ -152,6 +158,28 @@ func TestWildcardCORSRefusedInEveryMode(t *testing.T) {
 				t.Errorf("%s: CORS_ALLOWED_ORIGINS=%q accepted", mode, origin)
 			}
 		}
+	}
+}
+
+func TestIdentityDefaults(t *testing.T) {
+	prod, err := load(t, production(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prod.BcryptCost != 12 || prod.LoginMaxAttempts != 5 || prod.LoginWindow.Minutes() != 15 ||
+		prod.LockoutThreshold != 5 || prod.LockoutDuration.Minutes() != 15 || prod.AccessTokenTTL.Minutes() != 15 ||
+		prod.RefreshTokenTTL.Hours() != 168 || !prod.RegistrationOpen {
+		t.Errorf("identity defaults differ from the specifications: %+v", prod)
+	}
+	if !prod.StaffNeed2FA() {
+		t.Error("production must require 2FA for staff by default")
+	}
+	dev, err := load(t, map[string]string{"ENV": "development", "DATA_DIR": t.TempDir(), "BCRYPT_COST": "4"})
+	if err != nil {
+		t.Fatalf("development may lower the bcrypt cost: %v", err)
+	}
+	if dev.StaffNeed2FA() {
+		t.Error("development defaults to optional 2FA for staff")
 	}
 }
 

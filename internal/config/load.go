@@ -165,5 +165,14 @@ func (c *Config) StrictCSP() bool {
 	return !c.Development
 }
 
+// StaffNeed2FA reports whether support and admin users must use TOTP:
+// REQUIRE_2FA_FOR_STAFF when set, otherwise everywhere but development.
+func (c *Config) StaffNeed2FA() bool {
+	if c.Require2FAForStaff != nil {
+		return *c.Require2FAForStaff
+	}
+	return !c.Development
+}
+
 // TLSEnabled reports whether the server terminates TLS itself.
 func (c *Config) TLSEnabled() bool { return c.TLSCertFile != "" && c.TLSKeyFile != "" }

@@ -36,6 +36,18 @@ type Config struct {
 	RequestTimeout     time.Duration
 	RateLimitPerMinute int
 
+	RegistrationOpen   bool
+	BcryptCost         int
+	LoginMaxAttempts   int
+	LoginWindow        time.Duration
+	LockoutThreshold   int
+	LockoutDuration    time.Duration
+	AccessTokenTTL     time.Duration
+	RefreshTokenTTL    time.Duration
+	Require2FAForStaff *bool // nil: required in production, optional in development
+	SecretKeyPrevious  string
+	SecretKeyGrace     time.Duration
+
 	PaymentMethod string
 
 	LogFormat string
@@ -128,6 +140,40 @@ var options = []option{
 	{name: "RATE_LIMIT_PER_MINUTE", def: "60", kind: "int",
 		doc: "API requests allowed per client IP per minute; 0 disables the limit (refused by doctor in production).",
 		set: func(c *Config, v string) error { return integer(&c.RateLimitPerMinute, v, 0, 1_000_000) }},
+
+	{name: "REGISTRATION_OPEN", def: "true", kind: "bool",
+		doc: "Whether customers may register themselves. Support and admin accounts are always created by an admin.",
+		set: func(c *Config, v string) error { return boolean(&c.RegistrationOpen, v) }},
+	{name: "BCRYPT_COST", def: "12", kind: "int",
+		doc: "bcrypt work factor for passwords (both specifications: at least 12; production refuses less).",
+		set: func(c *Config, v string) error { return integer(&c.BcryptCost, v, 4, 16) }},
+	{name: "LOGIN_MAX_ATTEMPTS", def: "5", kind: "int",
+		doc: "Login attempts allowed per client IP per LOGIN_WINDOW; past it 429 with Retry-After and no password check at all.",
+		set: func(c *Config, v string) error { return integer(&c.LoginMaxAttempts, v, 1, 1000) }},
+	{name: "LOGIN_WINDOW", def: "15m", kind: "duration",
+		doc: "Window of LOGIN_MAX_ATTEMPTS (hardening guide: 5 attempts per 15 minutes).",
+		set: func(c *Config, v string) error { return duration(&c.LoginWindow, v, time.Minute, 24*time.Hour) }},
+	{name: "LOCKOUT_THRESHOLD", def: "5", kind: "int",
+		doc: "Consecutive failed logins, from any IPs, that lock an account.",
+		set: func(c *Config, v string) error { return integer(&c.LockoutThreshold, v, 1, 100) }},
+	{name: "LOCKOUT_DURATION", def: "15m", kind: "duration",
+		doc: "How long a locked account stays locked (an admin can unlock it sooner).",
+		set: func(c *Config, v string) error { return duration(&c.LockoutDuration, v, time.Minute, 24*time.Hour) }},
+	{name: "ACCESS_TOKEN_TTL", def: "15m", kind: "duration",
+		doc: "Lifetime of an access token (JWT HS256).",
+		set: func(c *Config, v string) error { return duration(&c.AccessTokenTTL, v, time.Minute, 24*time.Hour) }},
+	{name: "REFRESH_TOKEN_TTL", def: "168h", kind: "duration",
+		doc: "Absolute lifetime of a session's refresh tokens (rotated on every use).",
+		set: func(c *Config, v string) error { return duration(&c.RefreshTokenTTL, v, time.Hour, 90*24*time.Hour) }},
+	{name: "REQUIRE_2FA_FOR_STAFF", def: "", kind: "bool",
+		doc: "Support and admin users must complete TOTP at every login and enrol before getting a session; unset means on in production, off in development.",
+		set: func(c *Config, v string) error { return optionalBool(&c.Require2FAForStaff, v) }},
+	{name: "SECRET_KEY_PREVIOUS", def: "", secret: true, kind: "string",
+		doc: "The SECRET_KEY before a rotation: access tokens it signed keep verifying for SECRET_KEY_GRACE.",
+		set: func(c *Config, v string) error { c.SecretKeyPrevious = v; return nil }},
+	{name: "SECRET_KEY_GRACE", def: "15m", kind: "duration",
+		doc: "How long after start tokens signed with SECRET_KEY_PREVIOUS are still accepted (at least ACCESS_TOKEN_TTL).",
+		set: func(c *Config, v string) error { return duration(&c.SecretKeyGrace, v, 0, 7*24*time.Hour) }},
 
 	{name: "PAYMENT_METHOD", def: "manual", kind: "manual",
 		doc: "Only manual payment is supported; automated card payments are disabled for PCI-DSS compliance.",

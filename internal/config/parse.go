@@ -62,6 +62,15 @@ func duration(dst *time.Duration, v string, lo, hi time.Duration) error {
 	return nil
 }
 
+func boolean(dst *bool, v string) error {
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return errors.New("must be true or false")
+	}
+	*dst = b
+	return nil
+}
+
 func optionalBool(dst **bool, v string) error {
 	if v == "" {
 		*dst = nil

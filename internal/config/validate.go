@@ -63,6 +63,12 @@ func (c *Config) Validate() error {
 		add("BLIND_INDEX_KEY", "must differ from ENCRYPTION_KEY (one key, one purpose)")
 	}
 
+	if c.SecretKeyPrevious != "" && c.SecretKeyPrevious == c.SecretKey {
+		add("SECRET_KEY_PREVIOUS", "must differ from SECRET_KEY")
+	}
+	if c.SecretKeyPrevious != "" && c.SecretKeyGrace < c.AccessTokenTTL {
+		add("SECRET_KEY_GRACE", "must be at least ACCESS_TOKEN_TTL (%s) so tokens issued just before the rotation stay valid", c.AccessTokenTTL)
+	}
 	if !c.Development {
 		errs = append(errs, c.productionErrors()...)
 	}
@@ -76,6 +82,9 @@ func (c *Config) productionErrors() []error {
 	}
 	if msg := SecretKeyProblem(c.SecretKey); msg != "" {
 		add("SECRET_KEY", "%s", msg)
+	}
+	if c.BcryptCost < 12 {
+		add("BCRYPT_COST", "is %d; production needs at least 12 (both specifications)", c.BcryptCost)
 	}
 	if c.EncryptionKey == "" {
 		add("ENCRYPTION_KEY", "is required in production: 32 random bytes, base64 (openssl rand -base64 32)")
