@@ -2,6 +2,9 @@ package logging
 
 import (
 	"context"
+	"encoding"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 )
 
@@ -18,11 +21,12 @@ import (
 //     invariant 6; PCI DSS v4.0 3.5.1: PAN unreadable wherever stored,
 //     logs included).
 //
-// Values implementing slog.LogValuer are resolved first, so a
-// securemem.Secret arrives as its own "[REDACTED]". Records that need no
-// change pass through untouched and without allocation. Other values of
-// kind Any (structs, slices) are not inspected; the stdlib handlers quote
-// them, so they cannot break a line, but they must not carry secrets.
+// Values of kind Any (maps such as http.Header and url.Values, structs,
+// slices, pointers, errors) and slog.LogValuer results are walked by
+// cleanComposite, which applies the same two rules inside them at every
+// depth, within fixed size limits; a securemem.Secret keeps its own
+// "[REDACTED]". Records that need no change (no Any value other than
+// errors with clean text) pass through untouched and without allocation.
 func NewHandler(next slog.Handler) slog.Handler {
 	return &handler{next: next}
 }
@@ -92,27 +96,22 @@ func cleanAttr(a slog.Attr) slog.Attr {
 		a.Value = slog.StringValue(Redacted)
 		return a
 	}
-	v := a.Value.Resolve()
-	switch v.Kind() {
+	switch v := a.Value; v.Kind() {
 	case slog.KindString:
 		if s, ok := cleanString(v.String()); ok {
-			v = slog.StringValue(s)
+			a.Value = slog.StringValue(s)
 		}
 	case slog.KindGroup:
+		// A group built in code: its nesting is finite and is kept whole.
 		group := v.Group()
 		cleaned := make([]slog.Attr, len(group))
 		for i, g := range group {
 			cleaned[i] = cleanAttr(g)
 		}
-		v = slog.GroupValue(cleaned...)
-	case slog.KindAny:
-		if err, ok := v.Any().(error); ok && err != nil {
-			if s, ok := cleanString(err.Error()); ok {
-				v = slog.StringValue(s)
-			}
-		}
+		a.Value = slog.GroupValue(cleaned...)
+	case slog.KindAny, slog.KindLogValuer:
+		a.Value = cleanComposite(v)
 	}
-	a.Value = v
 	return a
 }
 
@@ -133,9 +132,39 @@ func needsWork(a slog.Attr) bool {
 	case slog.KindLogValuer:
 		return true // resolve once, in cleanAttr
 	case slog.KindAny:
-		if err, ok := a.Value.Any().(error); ok && err != nil {
-			return needsCleaning(err.Error())
-		}
+		return anyNeedsWork(a.Value.Any())
 	}
 	return false
+}
+
+// anyNeedsWork reports, without allocating, whether x, the value of an
+// attribute of kind Any, must go through cleanComposite. Only nil and a
+// plain error with clean text may pass as they are: for those, both stdlib
+// handlers print Error(). An error that also formats or marshals itself
+// would be printed by that method instead, so it is walked.
+func anyNeedsWork(x any) bool {
+	if x == nil {
+		return false
+	}
+	err, ok := x.(error)
+	if !ok {
+		return true
+	}
+	switch x.(type) {
+	case fmt.Formatter, encoding.TextMarshaler, json.Marshaler:
+		return true
+	}
+	s, ok := errorText(err)
+	return !ok || needsCleaning(s)
+}
+
+// errorText returns err.Error(), or ok == false when it panics (a typed nil
+// pointer, typically); cleanComposite then reports it.
+func errorText(err error) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return err.Error(), true
 }

@@ -26,6 +26,10 @@ const (
 const (
 	Redacted    = "[REDACTED]"
 	CardRemoved = "[card number removed]"
+	// Truncated marks where a size limit cut a logged map, struct or
+	// slice: it replaces a value nested too deep, and is the key of a last
+	// entry counting the entries left out ("936 more").
+	Truncated = "…"
 )
 
 // New returns a logger writing to w in format "json" or "text" (anything

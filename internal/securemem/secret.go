@@ -11,50 +11,76 @@ import (
 const Redacted = "[REDACTED]"
 
 // Secret holds secret bytes (a key, a CVV, a one-time code) and never shows
-// them: fmt, encoding/json, encoding.TextMarshaler users and log/slog all get
-// [Redacted] (first specification, "Never log sensitive data"; ASVS 4.0.3
-// 7.1.1). Only Bytes gives the bytes, so every use of the secret is an
-// explicit call that can be found in review.
+// them (first specification, "Never log sensitive data"; ASVS 4.0.3 7.1.1).
+// Only Bytes gives the bytes, so every use of the secret is an explicit call
+// that can be found in review. What is guaranteed:
 //
-// The redacting methods have value receivers so a Secret is redacted
-// whether it is passed by value, by pointer or inside a struct that fmt
-// walks with reflection.
+//   - Where its methods can be called (a Secret or *Secret passed directly,
+//     or held in an exported field, slice, map or interface that fmt,
+//     encoding/json or log/slog reaches), every fmt verb and flag,
+//     encoding/json, encoding.TextMarshaler users (slog's text handler, XML,
+//     map keys) and log/slog produce [Redacted]. The methods have value
+//     receivers, so this holds for values, pointers and copies alike.
+//   - Where they cannot (a Secret in an unexported struct field: fmt and
+//     slog's text handler then print it by reflection, without calling
+//     methods), fmt shows at most a pointer address, for every verb and
+//     flag; encoding/json skips unexported fields.
+//
+// The second guarantee comes from layout: the bytes sit two pointers away
+// from the Secret. fmt prints a pointer found inside a value as an address
+// and follows only the top-level pointer it is given (which includes the
+// pointer it re-prints after a verb that does not apply, as in
+// "%!s(*T=&{…})"), so one pointer would not be enough.
+//
+// Not covered: code that reads the bytes through reflect and unsafe (deep
+// dumpers such as go-spew, debuggers, core dumps, or printing a
+// reflect.Value taken from the unexported field). Copies of a Secret share
+// its bytes, and Destroy on any copy wipes them for all.
 type Secret struct {
-	b []byte
+	ref *secretRef // nil for the zero Secret
+}
+
+// secretRef is the state copies of a Secret share. Its field is itself a
+// pointer so that fmt, having followed the outer pointer, stops here and
+// prints an address (see Secret).
+type secretRef struct {
+	b *[]byte
 }
 
 // NewSecret returns a Secret that owns b. The caller must not use or keep b
 // afterwards: the Secret zeroes it in Destroy. Taking ownership instead of
 // copying avoids leaving a second, unzeroed copy behind.
 func NewSecret(b []byte) *Secret {
-	return &Secret{b: b}
+	return &Secret{ref: &secretRef{b: &b}}
+}
+
+// bytes returns the secret bytes, nil for a nil, zero or destroyed Secret.
+func (s *Secret) bytes() []byte {
+	if s == nil || s.ref == nil || s.ref.b == nil {
+		return nil
+	}
+	return *s.ref.b
 }
 
 // Bytes returns the secret bytes themselves, not a copy, so that Destroy
 // also wipes what the caller reads. It returns nil after Destroy.
 func (s *Secret) Bytes() []byte {
-	if s == nil {
-		return nil
-	}
-	return s.b
+	return s.bytes()
 }
 
 // Len reports the number of secret bytes, 0 after Destroy.
 func (s *Secret) Len() int {
-	if s == nil {
-		return 0
-	}
-	return len(s.b)
+	return len(s.bytes())
 }
 
-// Destroy zeroes the secret bytes and forgets them. It is safe to call more
-// than once. It must not run concurrently with other uses of s.
+// Destroy zeroes the secret bytes and forgets them, for every copy of s. It
+// is safe to call more than once. It must not run concurrently with other
+// uses of s or its copies.
 func (s *Secret) Destroy() {
-	if s == nil {
-		return
+	if b := s.bytes(); b != nil {
+		Zero(b)
+		s.ref.b = nil
 	}
-	Zero(s.b)
-	s.b = nil
 }
 
 // String returns [Redacted].

@@ -165,3 +165,103 @@ func TestSecretRedactingMethods(t *testing.T) {
 		t.Errorf("LogValue = %v", v)
 	}
 }
+
+// leaksBytes reports whether out shows plain in any form fmt prints bytes
+// in: as text, hex (either case), decimal, or however verb itself prints a
+// byte slice (%c, %U, …).
+func leaksBytes(out, verb, plain string) bool {
+	forms := []string{plain, fmt.Sprintf("%x", plain), fmt.Sprintf("% x", plain), fmt.Sprintf("%q", plain),
+		strings.Trim(fmt.Sprint([]byte(plain)), "[]")} // "115 51 99 …"
+	if verb != "%p" { // %p of a slice is its address, not its bytes
+		forms = append(forms, strings.Trim(fmt.Sprintf(verb, []byte(plain)), "[] "))
+	}
+	for _, f := range forms {
+		if strings.Contains(strings.ToLower(out), strings.ToLower(f)) {
+			return true
+		}
+	}
+	return false
+}
+
+// fmt cannot call methods on a value it reaches through an unexported
+// field, so a Secret held there is printed by reflection; it must show no
+// more than an address.
+func TestSecretInUnexportedFieldNeverFormatsItsBytes(t *testing.T) {
+	const plain = "s3cr3t-value"
+	s := NewSecret([]byte(plain))
+	type inner struct{ key Secret }
+	type holder struct {
+		cvv    Secret
+		ptr    *Secret
+		list   []Secret
+		byName map[string]Secret
+		arr    [1]Secret
+		nested inner
+		anyKey any
+		Public Secret
+	}
+	h := holder{cvv: *s, ptr: s, list: []Secret{*s}, byName: map[string]Secret{"a": *s}, arr: [1]Secret{*s},
+		nested: inner{*s}, anyKey: *s, Public: *s}
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "% x", "%d", "%o", "%b", "%c", "%U", "%t", "%e", "%p", "%10.3s", "%-8v", "%08x"}
+	for _, verb := range verbs {
+		for name, arg := range map[string]any{"struct": h, "struct pointer": &h, "inner": inner{*s}, "inner pointer": &inner{*s}} {
+			if out := fmt.Sprintf(verb, arg); leaksBytes(out, verb, plain) {
+				t.Errorf("%s of %s leaks: %s", verb, name, out)
+			}
+		}
+	}
+	for _, out := range []string{fmt.Sprint(h), fmt.Sprintln(&h), fmt.Sprintf("%v", []any{h, &h})} {
+		if leaksBytes(out, "%v", plain) {
+			t.Errorf("Sprint leaks: %s", out)
+		}
+	}
+}
+
+func TestSecretInUnexportedFieldIsNotLoggedByStdlibHandlers(t *testing.T) {
+	const plain = "cvv-9q7" // distinctive: "123" could occur in a timestamp
+	s := NewSecret([]byte(plain))
+	type payment struct {
+		OrderID string
+		cvv     Secret
+		pin     *Secret
+	}
+	for _, format := range []string{"json", "text"} {
+		var buf bytes.Buffer
+		var h slog.Handler = slog.NewJSONHandler(&buf, nil)
+		if format == "text" {
+			h = slog.NewTextHandler(&buf, nil)
+		}
+		p := payment{OrderID: "ORD001", cvv: *s, pin: s}
+		slog.New(h).Info("pay", "p", p, "pp", &p)
+		if out := buf.String(); leaksBytes(out, "%v", plain) {
+			t.Errorf("%s log leaks the secret: %s", format, out)
+		}
+	}
+}
+
+func TestSecretCopiesShareDestroy(t *testing.T) {
+	raw := []byte("k3y")
+	s := NewSecret(raw)
+	c := *s // a copy made by value, as in a struct field
+	if string(c.Bytes()) != "k3y" || c.Len() != 3 {
+		t.Fatalf("copy Bytes = %q, Len = %d", c.Bytes(), c.Len())
+	}
+	s.Destroy()
+	if c.Bytes() != nil || c.Len() != 0 {
+		t.Fatalf("copy still holds %q after Destroy of the original", c.Bytes())
+	}
+	if !bytes.Equal(raw, []byte{0, 0, 0}) {
+		t.Fatalf("Destroy left %q", raw)
+	}
+}
+
+func TestZeroSecretIsEmptyAndRedacted(t *testing.T) {
+	var s Secret
+	if s.Bytes() != nil || s.Len() != 0 {
+		t.Fatal("zero Secret is not empty")
+	}
+	s.Destroy() // must not panic
+	if got := fmt.Sprintf("%v %s %x", s, s, s); got != Redacted+" "+Redacted+" "+Redacted {
+		t.Fatalf("zero Secret formats as %q", got)
+	}
+}
