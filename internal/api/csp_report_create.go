@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -76,8 +75,10 @@ type violation struct {
 // trimmed, without query strings, never the whole body. It answers 204.
 func cspReportCreate(log *slog.Logger) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var raw json.RawMessage
-		if err := request.DecodeJSON(r, &raw, nil); err != nil {
+		// The router has validated the body against csp_report.json;
+		// UnmarshalStrict below decodes it into the form it has.
+		raw, err := request.ReadJSON(r, nil)
+		if err != nil {
 			return err
 		}
 		var found []violation

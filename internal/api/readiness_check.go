@@ -14,7 +14,9 @@ const readinessTimeout = time.Second
 
 // readinessCheck answers GET /readyz: 200 when the database answers within a
 // second, 503 otherwise, so a load balancer stops sending traffic to an
-// instance that cannot serve it.
+// instance that cannot serve it. The route is public and not rate limited,
+// so the server hands it a shared Pinger that coalesces concurrent checks
+// into one ping and reuses its result for a second.
 func readinessCheck(db Pinger) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), readinessTimeout)

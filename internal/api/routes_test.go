@@ -2,7 +2,11 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"io/fs"
 	"log/slog"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,4 +55,179 @@ func TestEverySchemaCompiles(t *testing.T) {
 	if len(s.Names()) == 0 {
 		t.Fatal("no schemas embedded")
 	}
+}
+
+// TestEveryObjectSchemaIsClosed walks every schema in api/schemas and fails
+// on an object schema that lets unknown members through. Handlers decode
+// bodies with encoding/json, which matches member names to struct fields
+// case-insensitively ("EMAIL" fills Email); the schema, which compares
+// names exactly, is what refuses such spellings, and it can only when every
+// object it accepts is closed with "additionalProperties": false (or
+// "unevaluatedProperties": false around a composition). A subschema that
+// accepts any value ({} or true) is refused too: it accepts any object.
+func TestEveryObjectSchemaIsClosed(t *testing.T) {
+	files, err := fs.Glob(api.Schemas(), "*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no schemas: %v", err)
+	}
+	for _, f := range files {
+		data, err := fs.ReadFile(api.Schemas(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, p := range openSchemas(doc) {
+			t.Errorf("%s#%s", f, p)
+		}
+	}
+}
+
+// TestOpenSchemasFindsOpenObjects checks the check above on schemas that
+// are open and closed in each way it knows.
+func TestOpenSchemasFindsOpenObjects(t *testing.T) {
+	tests := []struct {
+		name   string
+		schema string
+		open   []string // pointers of the offending subschemas
+	}{
+		{"closed object", `{"type":"object","additionalProperties":false,"properties":{"a":{"type":"string"}}}`, nil},
+		{"object without additionalProperties", `{"type":"object","properties":{"a":{"type":"string"}}}`, []string{" is an object schema without"}},
+		{"additionalProperties true", `{"type":"object","additionalProperties":true}`, []string{" is an object schema without"}},
+		{"additionalProperties as a schema", `{"type":"object","additionalProperties":{"type":"string"}}`, []string{" is an object schema without"}},
+		{"object recognised by its keywords", `{"required":["a"],"properties":{"a":{"type":"string"}}}`, []string{" is an object schema without"}},
+		{"open nested object", `{"type":"object","additionalProperties":false,"properties":{"a":{"type":["object","null"]}}}`, []string{"/properties/a is an object schema"}},
+		{"open object in $defs", `{"$defs":{"x":{"type":"object"}},"$ref":"#/$defs/x"}`, []string{"/$defs/x is an object"}},
+		{"open object in items", `{"type":"array","items":{"type":"object","properties":{}}}`, []string{"/items is an object"}},
+		{"member accepting anything", `{"type":"object","additionalProperties":false,"properties":{"a":{}}}`, []string{"/properties/a accepts any value"}},
+		{"member schema true", `{"type":"object","additionalProperties":false,"properties":{"a":true}}`, []string{"/properties/a accepts any value"}},
+		{"composition closed by unevaluatedProperties", `{"type":"object","unevaluatedProperties":false,"allOf":[{"properties":{"a":{"type":"string"}}}]}`, nil},
+		{"open composition", `{"type":"object","additionalProperties":false,"allOf":[{"type":"object"}],"properties":{"a":{"anyOf":[{"type":"object"},{"type":"string"}]}}}`,
+			[]string{"/allOf/0 is an object", "/properties/a/anyOf/0 is an object"}},
+		{"if/then/else branches", `{"if":{"type":"array"},"then":{"type":"array"},"else":{"type":"object"}}`, []string{"/else is an object"}},
+		{"conditions are not acceptance", `{"if":{"properties":{"a":{"const":1}}},"then":{"type":"string"},"else":{"type":"integer"}}`, nil},
+		{"scalars are fine", `{"type":"object","additionalProperties":false,"properties":{"a":{"enum":["x"]},"b":{"const":1},"c":{"$ref":"#/$defs/c"}},"$defs":{"c":{"type":"integer"}}}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc any
+			if err := json.Unmarshal([]byte(tt.schema), &doc); err != nil {
+				t.Fatal(err)
+			}
+			got := openSchemas(doc)
+			if len(got) != len(tt.open) {
+				t.Fatalf("found %q, want %d like %q", got, len(tt.open), tt.open)
+			}
+			for i, want := range tt.open {
+				if !strings.HasPrefix(got[i], want) {
+					t.Errorf("finding %d = %q, want it to start with %q", i, got[i], want)
+				}
+			}
+		})
+	}
+}
+
+// openSchemas returns, as "POINTER reason", every subschema of a JSON Schema
+// (2020-12) document that accepts objects with members it does not name.
+// Subschemas of "if", "not" and "propertyNames" are skipped: they are
+// conditions (or name strings) and accept nothing themselves.
+func openSchemas(doc any) []string {
+	var found []string
+	// closedAround: an enclosing schema applying this one in place has
+	// "unevaluatedProperties": false, which closes what this one opens.
+	var walk func(node any, ptr string, closedAround, acceptsInstance bool)
+	walk = func(node any, ptr string, closedAround, acceptsInstance bool) {
+		s, ok := node.(map[string]any)
+		if !ok {
+			if b, isBool := node.(bool); isBool && b && acceptsInstance {
+				found = append(found, ptr+" accepts any value, objects with any members included")
+			}
+			return
+		}
+		closed := s["additionalProperties"] == false || s["unevaluatedProperties"] == false
+		if isObjectSchema(s) && !closed && !closedAround {
+			found = append(found, ptr+` is an object schema without "additionalProperties": false`)
+		}
+		if acceptsInstance && !constrainsType(s) {
+			found = append(found, ptr+" accepts any value, objects with any members included")
+		}
+		inPlace := closedAround || s["unevaluatedProperties"] == false
+		for _, kw := range sortedKeys(s) {
+			sub := s[kw]
+			switch kw {
+			case "properties", "patternProperties", "$defs", "definitions", "dependentSchemas":
+				m, _ := sub.(map[string]any)
+				for _, name := range sortedKeys(m) {
+					walk(m[name], ptr+"/"+kw+"/"+escape(name), kw == "dependentSchemas" && inPlace, kw != "$defs" && kw != "definitions")
+				}
+			case "allOf", "anyOf", "oneOf", "prefixItems":
+				list, _ := sub.([]any)
+				for i, item := range list {
+					walk(item, ptr+"/"+kw+"/"+strconv.Itoa(i), kw != "prefixItems" && inPlace, kw == "prefixItems")
+				}
+			case "then", "else":
+				walk(sub, ptr+"/"+kw, inPlace, false)
+			case "items", "contains", "unevaluatedItems":
+				walk(sub, ptr+"/"+kw, false, true)
+			case "additionalProperties":
+				// true or false: the enclosing object was judged above.
+				if _, isSchema := sub.(map[string]any); isSchema {
+					walk(sub, ptr+"/"+kw, false, true)
+				}
+			}
+		}
+	}
+	walk(doc, "", false, false)
+	return found
+}
+
+// isObjectSchema reports whether s describes objects: by its type or by
+// keywords that apply only to objects.
+func isObjectSchema(s map[string]any) bool {
+	switch t := s["type"].(type) {
+	case string:
+		if t == "object" {
+			return true
+		}
+	case []any:
+		if slices.Contains(t, any("object")) {
+			return true
+		}
+	}
+	for _, kw := range []string{"properties", "patternProperties", "additionalProperties", "unevaluatedProperties",
+		"required", "propertyNames", "minProperties", "maxProperties", "dependentRequired", "dependentSchemas"} {
+		if _, ok := s[kw]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// constrainsType reports whether s limits the kind of value it accepts
+// (or hands that to schemas that are walked themselves).
+func constrainsType(s map[string]any) bool {
+	for _, kw := range []string{"type", "enum", "const", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf"} {
+		if _, ok := s[kw]; ok {
+			return true
+		}
+	}
+	_, hasIf := s["if"]
+	_, hasThen := s["then"]
+	_, hasElse := s["else"]
+	return hasIf && hasThen && hasElse
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func escape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

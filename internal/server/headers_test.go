@@ -59,7 +59,8 @@ func assertSecurityHeaders(t *testing.T, resp *http.Response) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	if ct := h.Get("Content-Type"); resp.StatusCode != http.StatusNoContent && !strings.Contains(ct, "charset=utf-8") {
+	bodiless := resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusMovedPermanently
+	if ct := h.Get("Content-Type"); !bodiless && !strings.Contains(ct, "charset=utf-8") {
 		t.Errorf("Content-Type %q has no charset", ct)
 	}
 	if cc := h.Get("Cache-Control"); cc != "no-store" {

@@ -214,6 +214,8 @@ func writeJSON(w http.ResponseWriter, v any) error {
 type setup struct {
 	opts    server.Options
 	db      error
+	pinger  server.Pinger // replaces fakeDB{db} when set
+	clock   func() time.Time
 	limiter *fakeLimiter
 	release <-chan struct{}
 	started chan<- struct{}
@@ -228,17 +230,22 @@ func newFixture(t testing.TB, change func(*setup)) *fixture {
 			CORSAllowedOrigins: []string{"https://shop.example"},
 		},
 		limiter: &fakeLimiter{deny: map[string]bool{"ip:192.0.2.99": true}},
+		clock:   func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
 	}
 	if change != nil {
 		change(s)
 	}
+	var db server.Pinger = fakeDB{err: s.db}
+	if s.pinger != nil {
+		db = s.pinger
+	}
 	f := &fixture{log: &syncBuffer{}, limiter: s.limiter, audit: &fakeRecorder{}, probed: &atomic.Int64{}}
 	srv, err := server.New(s.opts, server.Deps{
 		Logger:  slog.New(slog.NewJSONHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		DB:      fakeDB{err: s.db},
+		DB:      db,
 		Audit:   f.audit,
 		Limiter: f.limiter,
-		Clock:   func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
+		Clock:   s.clock,
 		Schemas: schemasWithProbe(t),
 	}, probeRoutes(f.probed, s.release, s.started)...)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"supportbot/internal/audit"
+	"supportbot/internal/http/middleware"
 	"supportbot/internal/ratelimit"
 )
 
@@ -43,6 +44,18 @@ type Options struct {
 	CORSAllowCredentials bool           // let allowed origins send cookies (off by default)
 	StrictCSP            bool           // production CSP and HSTS
 
+	// DevCookies names the session cookies sb_access and sb_refresh without
+	// Secure, for development over plain HTTP only, where browsers would drop
+	// Secure cookies. The zero value is the production behaviour:
+	// __Host-sb_access and __Host-sb_refresh, Secure (package cookie), so
+	// forgetting the option can only fail closed.
+	DevCookies bool
+	// Require2FAForStaff (REQUIRE_2FA_FOR_STAFF) makes staff-only routes
+	// (policies admitting support or admin but no customer) answer 403
+	// mfa_required to a session without a second factor, as routes with
+	// RequireMFA always do.
+	Require2FAForStaff bool
+
 	MaxBodyBytes       int64         // request body limit; 0 = 10 MB
 	RequestTimeout     time.Duration // handler deadline; 0 = 30 s
 	RateLimitPerMinute int           // per client IP on /api/; 0 = 60, negative = off
@@ -68,10 +81,16 @@ type Pinger interface {
 // Deps are the server's collaborators.
 type Deps struct {
 	Logger  *slog.Logger      // required
-	DB      Pinger            // required: readiness and the home page's health
-	Audit   audit.Recorder    // required unless rate limiting is off
+	DB      Pinger            // required: readiness and the home page's health (pinged at most once a second)
+	Audit   audit.Recorder    // required unless rate limiting is off and there is no Authenticator
 	Limiter ratelimit.Limiter // required unless rate limiting is off
-	Clock   func() time.Time  // default time.Now
+	Clock   func() time.Time  // audit times and the health ping's cache; default time.Now
 	Random  io.Reader         // request IDs and CSP nonces; default crypto/rand
 	Schemas fs.FS             // request-body schemas; default api.Schemas()
+
+	// Authenticator checks access tokens (Bearer header or session cookie)
+	// for the authentication step; the lead adapts auth's service to it.
+	// Optional until issue 3 is wired: without it only public routes may be
+	// declared, and New fails naming any other.
+	Authenticator middleware.Authenticator
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -109,5 +110,55 @@ func TestRateLimiterFailureFailsClosed(t *testing.T) {
 	}
 	if !containsAll(f.log.String(), "redis: connection refused") {
 		t.Error("limiter failure not logged")
+	}
+}
+
+// TestRateLimitKeysIPv6ClientsOnTheirSlash64 checks that an IPv6 client,
+// which usually holds a whole /64, cannot escape the limit by moving to
+// another address of it, and that IPv4-mapped addresses count as IPv4.
+func TestRateLimitKeysIPv6ClientsOnTheirSlash64(t *testing.T) {
+	f := newFixture(t, func(s *setup) { s.limiter.allow = 2 })
+	status := func(peer string) int {
+		t.Helper()
+		return f.do(from(peer, get("/api/v1/probe/ip"))()).StatusCode
+	}
+	for i, peer := range []string{"[2001:db8:1:2::1]:4242", "[2001:db8:1:2:ffff:ffff:ffff:fffe]:4243"} {
+		if got := status(peer); got != 200 {
+			t.Fatalf("request %d from %s: status %d, want 200", i+1, peer, got)
+		}
+	}
+	for _, peer := range []string{"[2001:db8:1:2::3]:1", "[2001:db8:1:2:abcd::9]:2"} {
+		if got := status(peer); got != http.StatusTooManyRequests {
+			t.Errorf("%s, in the same /64: status %d, want 429", peer, got)
+		}
+	}
+	if got := status("[2001:db8:1:3::1]:1"); got != 200 {
+		t.Errorf("the next /64: status %d, want 200", got)
+	}
+	if n := f.limiter.calls("ip:2001:db8:1:2::/64"); n != 4 {
+		t.Errorf("the /64's bucket was consulted %d times, want 4", n)
+	}
+
+	// The flood from the /64 is audited once, under the address that
+	// first hit the limit and naming the shared bucket.
+	events := f.audit.all()
+	if len(events) != 1 {
+		t.Fatalf("audit events = %d, want 1: %+v", len(events), events)
+	}
+	if ev := events[0]; ev.IP != "2001:db8:1:2::3" || !strings.Contains(ev.Details, "2001:db8:1:2::/64") {
+		t.Errorf("audit event = %+v", ev)
+	}
+
+	// An IPv4-mapped address is its IPv4 client, not a /64.
+	for range 2 {
+		if got := status("[::ffff:198.51.100.30]:1"); got != 200 {
+			t.Fatalf("IPv4-mapped client: status %d, want 200", got)
+		}
+	}
+	if got := status("198.51.100.30:1"); got != http.StatusTooManyRequests {
+		t.Errorf("the same client over IPv4: status %d, want 429", got)
+	}
+	if n := f.limiter.calls("ip:198.51.100.30"); n != 3 {
+		t.Errorf("IPv4 bucket consulted %d times, want 3", n)
 	}
 }

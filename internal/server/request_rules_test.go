@@ -37,6 +37,8 @@ func TestRequestBodyRules(t *testing.T) {
 		{"malformed JSON is refused", post("/api/v1/probe", "application/json", `{"name":`), 400, "bad_request", "", false},
 		{"empty body is refused", post("/api/v1/probe", "application/json", ``), 400, "bad_request", "", false},
 		{"an array instead of an object is refused", post("/api/v1/probe", "application/json", `[]`), 400, "bad_request", "", false},
+		{"a repeated member is refused, not last-wins", post("/api/v1/probe", "application/json", `{"name":"ann","count":-1,"count":1}`), 400, "bad_request", "/count", false},
+		{"nesting past the depth limit is refused", post("/api/v1/probe", "application/json", `{"name":"ann","count":`+strings.Repeat("[", 40)+strings.Repeat("]", 40)+`}`), 400, "bad_request", "/count" + strings.Repeat("/0", 31), false},
 		{"a body on a GET route is refused", func() *http.Request {
 			r := httptest.NewRequest("GET", "/healthz", strings.NewReader("{}"))
 			r.Header.Set("Content-Type", "application/json")
@@ -181,10 +183,125 @@ func TestCSPReportEndpoint(t *testing.T) {
 	}
 }
 
+// TestRepeatedMembersCannotSmuggleUnvalidatedValues sends reports whose
+// invalid values sit in an earlier copy of a repeated member: the schema
+// would see only the last, valid, copy while struct decoding merges both, so
+// the handler would log values the schema never checked. They are refused
+// before the schema runs, naming the repeated member.
+func TestRepeatedMembersCannotSmuggleUnvalidatedValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		ctype string
+		body  string
+		field string
+	}{
+		{"legacy report", "application/csp-report",
+			`{"csp-report":{"disposition":"INJECTED","line-number":-5},"csp-report":{}}`, "/csp-report"},
+		{"reporting API batch", "application/reports+json",
+			`[{"type":"csp-violation","body":{"disposition":"INJECTED","lineNumber":-5},"body":{}}]`, "/0/body"},
+		{"repeated member inside the report", "application/csp-report",
+			`{"csp-report":{"disposition":"INJECTED","disposition":"enforce"}}`, "/csp-report/disposition"},
+		{"repetition spelled with an escape", "application/csp-report",
+			`{"csp-report":{"disposition":"INJECTED"},"\u0063sp-report":{}}`, "/csp-report"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			resp := f.do(post("/api/v1/csp-report", tt.ctype, tt.body)())
+			b := body(t, resp)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status = %d, want 400; body %s", resp.StatusCode, b)
+			}
+			assertSecurityHeaders(t, resp)
+			e := decodeError(t, b)
+			if e.Error.Code != "bad_request" || e.Error.Field != tt.field || !strings.Contains(e.Error.Message, tt.field+" is repeated") {
+				t.Errorf("error = %+v, want bad_request naming %s as repeated", e.Error, tt.field)
+			}
+			if log := f.log.String(); strings.Contains(log, `"event":"csp.violation"`) || strings.Contains(log, "INJECTED") {
+				t.Errorf("the handler ran on the smuggled report:\n%s", log)
+			}
+		})
+	}
+}
+
 func TestCSPReportOverTheBodyLimitIs413(t *testing.T) {
 	f := newFixture(t, func(s *setup) { s.opts.MaxBodyBytes = 1 << 10 })
 	resp := f.do(post("/api/v1/csp-report", "application/csp-report", strings.Repeat(" ", 2<<10)+validLegacyReport)())
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status = %d, want 413", resp.StatusCode)
+	}
+}
+
+// TestNonCanonicalPaths checks that paths with empty, "." or ".." segments
+// never get the mux's own 307 and HTML body: API paths (and paths that
+// clean to one) answer 404 through the error writer; UI pages fetched with
+// GET or HEAD get an empty 301 to a same-origin clean path.
+func TestNonCanonicalPaths(t *testing.T) {
+	f := newFixture(t, nil)
+	tests := []struct {
+		name     string
+		req      func() *http.Request
+		status   int
+		location string // for 301
+		json     bool   // the error is JSON (else HTML)
+	}{
+		{"doubled slash before a probe", get("//healthz"), 404, "", true},
+		{"dot-dot out of the API", get("/api/../healthz"), 404, "", true},
+		{"dot-dot inside the API", get("/api/v1/probe/../probe/ip"), 404, "", true},
+		{"doubled slash before the API", get("//api/v1/probe/ip"), 404, "", true},
+		{"POST to a non-canonical API path does not reach the handler",
+			post("/api/v1/./probe", "application/json", `{"name":"ann"}`), 404, "", true},
+		{"UI page with a dot segment redirects, query kept", get("/./?lang=de"), 301, "/?lang=de", false},
+		{"HEAD redirects too", method("HEAD", "/static/../"), 301, "/", false},
+		{"a doubled slash never becomes a protocol-relative Location", get("///evil.example/"), 301, "/evil.example/", false},
+		{"a backslash is escaped in the Location", get(`/./\evil.example`), 301, "/%5Cevil.example", false},
+		{"POST to a non-canonical UI path is 404", post("//", "application/x-www-form-urlencoded", "a=b"), 404, "", false},
+		{"the * target is a 400 from the error writer", method("OPTIONS", "*"), 400, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := f.probed.Load()
+			resp := f.do(tt.req())
+			b := body(t, resp)
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status = %d, want %d; body %q", resp.StatusCode, tt.status, b)
+			}
+			assertSecurityHeaders(t, resp)
+			if f.probed.Load() != before {
+				t.Error("the handler ran")
+			}
+			if strings.Contains(b, "Redirect</a>") || strings.Contains(b, "Moved Permanently</a>") {
+				t.Errorf("the mux's own body leaked through: %q", b)
+			}
+			if tt.status == http.StatusMovedPermanently {
+				if got := resp.Header.Get("Location"); got != tt.location {
+					t.Errorf("Location = %q, want %q", got, tt.location)
+				}
+				if b != "" || resp.Header.Get("Content-Type") != "" {
+					t.Errorf("redirect has a body: %q (%s)", b, resp.Header.Get("Content-Type"))
+				}
+				return
+			}
+			if loc := resp.Header.Get("Location"); loc != "" {
+				t.Errorf("error carries Location %q", loc)
+			}
+			if tt.json {
+				e := decodeError(t, b)
+				if e.Error.Code != "not_found" || e.Error.RequestID != resp.Header.Get("X-Request-Id") {
+					t.Errorf("error = %+v", e.Error)
+				}
+				return
+			}
+			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(b, resp.Header.Get("X-Request-Id")) {
+				t.Errorf("UI error is not our HTML page: %s %q", resp.Header.Get("Content-Type"), b)
+			}
+		})
+	}
+
+	// Canonical paths, dots in names included, are routed as before.
+	for path, want := range map[string]int{"/healthz": 200, "/.well-known/security.txt": 404, "/api/v1/probe/ip": 200} {
+		if resp := f.do(get(path)()); resp.StatusCode != want {
+			t.Errorf("GET %s: status %d, want %d", path, resp.StatusCode, want)
+		}
 	}
 }

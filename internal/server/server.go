@@ -24,6 +24,7 @@ type Server struct {
 	router *middleware.Router
 	errs   *response.ErrorWriter
 	tls    *tls.Config
+	ping   *sharedPing // the health checks' database ping
 
 	onShutdown func() // test hook: called when graceful shutdown begins
 }
@@ -31,8 +32,9 @@ type Server struct {
 // New builds the server: the middleware chain around every API and UI route
 // (and extra, routes added by tests through the same builder), the TLS
 // settings and the timeouts. It fails, naming the problem, on an unsafe or
-// incomplete setting: a wildcard CORS origin, a route without policy, an
-// unreadable certificate, rate limiting without a limiter.
+// incomplete setting: a wildcard CORS origin, a route without policy, a
+// route that requires signing in without an Authenticator, an unreadable
+// certificate, rate limiting without a limiter.
 func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	if deps.Logger == nil || deps.DB == nil {
 		return nil, errors.New("server: Deps.Logger and Deps.DB are required")
@@ -50,7 +52,9 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	site, err := ui.New(ui.Deps{Log: deps.Logger, DB: deps.DB})
+	// /readyz and the home page share one coalesced, briefly cached ping.
+	ping := newSharedPing(deps.DB, deps.Clock)
+	site, err := ui.New(ui.Deps{Log: deps.Logger, DB: ping})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
@@ -65,7 +69,7 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	}
 
 	routes := slices.Concat(
-		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: deps.DB}),
+		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping}),
 		site.Routes(),
 		extra,
 	)
@@ -77,6 +81,8 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 		MaxBodyBytes:         opts.MaxBodyBytes,
 		RequestTimeout:       opts.RequestTimeout,
 		RateLimit:            limit,
+		DevCookies:           opts.DevCookies,
+		Require2FAForStaff:   opts.Require2FAForStaff,
 	}, middleware.Deps{
 		Log:     deps.Logger,
 		Errors:  errs,
@@ -85,11 +91,13 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 		Audit:   deps.Audit,
 		Clock:   deps.Clock,
 		Random:  deps.Random,
+
+		Authenticator: deps.Authenticator,
 	}, routes)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	return &Server{opts: opts, log: deps.Logger, router: router, errs: errs, tls: tlsCfg}, nil
+	return &Server{opts: opts, log: deps.Logger, router: router, errs: errs, tls: tlsCfg, ping: ping}, nil
 }
 
 // withDefaults fills zero options.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"supportbot/internal/audit"
+	"supportbot/internal/http/cookie"
 	"supportbot/internal/http/request"
 	"supportbot/internal/http/response"
 	"supportbot/internal/ratelimit"
@@ -46,9 +47,18 @@ type Options struct {
 	MaxBodyBytes int64
 	// RequestTimeout is the handler deadline; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// RateLimit is applied per client IP to /api/ routes; a zero Rate turns
-	// rate limiting off.
+	// RateLimit is applied per client IP to /api/ routes, and once more per
+	// signed-in user; a zero Rate turns rate limiting off.
 	RateLimit ratelimit.Limit
+	// DevCookies reads the access token from the sb_access cookie, for
+	// development over plain HTTP only (see package cookie). The zero value
+	// reads __Host-sb_access (Secure, HTTPS only), so forgetting the option
+	// fails closed.
+	DevCookies bool
+	// Require2FAForStaff makes every staff-only route (its policy admits
+	// support or admin users but no customer) require a second factor, as
+	// if it declared RequireMFA (REQUIRE_2FA_FOR_STAFF, issue 3).
+	Require2FAForStaff bool
 }
 
 // Deps are the collaborators of the chain.
@@ -57,12 +67,16 @@ type Deps struct {
 	Errors  *response.ErrorWriter // required: the one error writer
 	Schemas *request.Schemas      // compiled api/schemas; required when a route has a Schema
 	Limiter ratelimit.Limiter     // required when Options.RateLimit.Rate > 0
-	Audit   audit.Recorder        // required when rate limiting: 429s are security events
+	Audit   audit.Recorder        // required when rate limiting or authenticating: 429s and denials are security events
 	Clock   func() time.Time      // time of audit events; default time.Now
 	Random  io.Reader             // request IDs and nonces; default crypto/rand.Reader
 	// WithTimeout makes the handler deadline's context; default
 	// context.WithTimeout. Tests replace it to expire deadlines on cue.
 	WithTimeout func(context.Context, time.Duration) (context.Context, context.CancelFunc)
+	// Authenticator checks access tokens. Optional until issue 3 is wired:
+	// without it only public routes may be declared, and New fails naming
+	// any other.
+	Authenticator Authenticator
 }
 
 // step is one link of the chain.
@@ -77,8 +91,9 @@ type Router struct {
 
 // New builds the handler serving routes behind every step of the chain. It
 // fails, naming the route, when a declaration is unsafe or inconsistent (no
-// policy, a body without schema, an unknown schema, a duplicate) and when an
-// option is unsafe (a wildcard CORS origin).
+// policy, a body without schema, an unknown schema, a duplicate, a route
+// that requires signing in but no Authenticator) and when an option is
+// unsafe (a wildcard CORS origin).
 func New(o Options, d Deps, routes []Route) (*Router, error) {
 	if d.Log == nil || d.Errors == nil {
 		return nil, errors.New("middleware: Deps.Log and Deps.Errors are required")
@@ -102,6 +117,9 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 	if limited && (d.Limiter == nil || d.Audit == nil) {
 		return nil, errors.New("middleware: rate limiting needs Deps.Limiter and Deps.Audit")
 	}
+	if err := checkAuthentication(routes, d); err != nil {
+		return nil, err
+	}
 	proxies := request.TrustedProxies(slices.Clone(o.TrustedProxies))
 	crossOrigin, err := crossOrigin(o.CORSAllowedOrigins, o.CORSAllowCredentials, d.Errors)
 	if err != nil {
@@ -121,14 +139,29 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 	// Then the router resolves the route (404, and 405 for a method the route
 	// lacks) and each route runs its own steps.
 	rateLimited := rateLimit(o.RateLimit, d.Limiter, d.Audit, d.Clock, d.Log, d.Errors)
+	userLimited := userRateLimit(o.RateLimit, d.Limiter, d.Audit, d.Clock, d.Log, d.Errors)
 	timeout := deadline(o.RequestTimeout, d.WithTimeout, d.Log, d.Errors)
+	authn := &authn{
+		authenticator:   d.Authenticator,
+		cookieName:      cookie.Jar{Secure: !o.DevCookies}.AccessName(),
+		requireStaffMFA: o.Require2FAForStaff,
+		audit:           d.Audit,
+		clock:           d.Clock,
+		log:             d.Log,
+		errs:            d.Errors,
+	}
+	signIns := d.Authenticator != nil
 	perRoute := func(rt Route, schema *request.Schema) http.Handler {
+		access := newGuard(rt, authn)
+		apiLimited := limited && rt.isAPI()
 		return chain(handle(rt.Handler, d.Errors),
 			limits(rt, schema != nil, o.MaxBodyBytes, d.Errors), // 6. content type and size, from the headers alone
-			when(limited && rt.isAPI(), rateLimited),            // 7. rate limit per client IP (API only)
-			authorize(rt.Policy),                                // 8. authentication and authorization (issue 3)
-			validateBody(schema, d.Errors),                      // 9. the body: one JSON value valid against the route's schema
-			when(!rt.Stream, timeout),                           // 10. handler deadline, then the handler
+			when(apiLimited, rateLimited),                       // 7. rate limit per client IP (API only)
+			authenticate(access, rt.isAPI()),                    // 8. authentication: bearer header or session cookie, never the URL (400, 401)
+			when(apiLimited && signIns, userLimited),            // 9. rate limit per signed-in user (API only)
+			authorize(access),                                   // 10. authorization: the route's policy, deny by default (403, mfa_required)
+			validateBody(schema, d.Errors),                      // 11. the body: one JSON value valid against the route's schema
+			when(!rt.Stream, timeout),                           // 12. handler deadline, then the handler (ownership: Authorize)
 		)
 	}
 
@@ -141,6 +174,25 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 		outer:   outer,
 		routes:  slices.Clone(routes),
 	}, nil
+}
+
+// checkAuthentication refuses routes that require signing in when there is
+// no Authenticator to sign anyone in, and an Authenticator without the audit
+// recorder its denials go to.
+func checkAuthentication(routes []Route, d Deps) error {
+	if d.Authenticator != nil {
+		if d.Audit == nil {
+			return errors.New("middleware: authentication needs Deps.Audit")
+		}
+		return nil
+	}
+	var errs []error
+	for _, rt := range routes {
+		if rt.Policy != PolicyPublic && knownPolicy(rt.Policy) {
+			errs = append(errs, fmt.Errorf("middleware: route %s: policy %q requires signing in, but there is no Deps.Authenticator", rt, rt.Policy))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // ServeHTTP serves r through the whole chain.

@@ -1,11 +1,14 @@
 package middleware
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +17,7 @@ import (
 	"supportbot/internal/http/response"
 )
 
-func newTestRouter(t *testing.T, o Options, routes ...Route) *Router {
+func newTestRouter(t testing.TB, o Options, routes ...Route) *Router {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	r, err := New(o, Deps{Log: log, Errors: response.NewErrorWriter(log, nil)}, routes)
@@ -116,6 +119,62 @@ func TestCeilSeconds(t *testing.T) {
 			t.Errorf("ceilSeconds(%v) = %d, want %d", d, got, want)
 		}
 	}
+}
+
+func TestClientKey(t *testing.T) {
+	for ip, want := range map[string]string{
+		"198.51.100.7":                     "198.51.100.7",
+		"::ffff:198.51.100.7":              "198.51.100.7",
+		"2001:db8:1:2:3:4:5:6":             "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:ffff:ffff:ffff": "2001:db8:1:2::/64",
+		"fe80::1%eth0":                     "fe80::/64",
+		"::1":                              "::/64",
+		"":                                 "unknown",
+	} {
+		addr, _ := netip.ParseAddr(ip)
+		if got := clientKey(addr); got != want {
+			t.Errorf("clientKey(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
+
+// FuzzNonCanonicalPaths sends arbitrary request targets through the
+// router: the mux's own redirects (307) never come out, a redirect is a 301
+// to a same-origin path that is already clean, and canonical paths are
+// never redirected.
+func FuzzNonCanonicalPaths(f *testing.F) {
+	for _, seed := range []string{"/x", "//x", "/api/../x", "/./", "///evil.example/", `/./\evil.example`, "/%2e%2e/x",
+		"/a/b/../../x?q=1", "*", "/x/.", "/x/..", "/.well-known/x", "/%2F%2Fevil.example/..", "/a//b/"} {
+		f.Add(seed)
+	}
+	ok := func(w http.ResponseWriter, _ *http.Request) error { w.WriteHeader(http.StatusOK); return nil }
+	rt := newTestRouter(f, Options{},
+		Route{Method: "GET", Pattern: "/x", Policy: PolicyPublic, Handler: ok},
+		Route{Method: "GET", Pattern: "/api/v1/x", Policy: PolicyPublic, Handler: ok})
+	f.Fuzz(func(t *testing.T, target string) {
+		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader("GET " + target + " HTTP/1.1\r\nHost: shop.example\r\n\r\n")))
+		if err != nil {
+			return
+		}
+		rec := httptest.NewRecorder()
+		rt.ServeHTTP(rec, r)
+		switch rec.Code {
+		case http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+			t.Fatalf("%q: the mux's own redirect %d leaked", target, rec.Code)
+		case http.StatusMovedPermanently:
+			loc, err := url.Parse(rec.Header().Get("Location"))
+			if err != nil || loc.Scheme != "" || loc.Host != "" || !strings.HasPrefix(loc.Path, "/") ||
+				strings.HasPrefix(loc.EscapedPath(), "//") || strings.Contains(loc.EscapedPath(), "\\") {
+				t.Fatalf("%q: unsafe Location %q", target, rec.Header().Get("Location"))
+			}
+			if p := loc.EscapedPath(); cleanPath(p) != p {
+				t.Fatalf("%q: Location %q is not clean", target, rec.Header().Get("Location"))
+			}
+			if p := r.URL.EscapedPath(); cleanPath(p) == p {
+				t.Fatalf("%q: a canonical path was redirected", target)
+			}
+		}
+	})
 }
 
 func TestRouteCheckExplainsEveryProblem(t *testing.T) {

@@ -7,22 +7,14 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"supportbot/internal/auth"
 )
 
 // HandlerFunc is a route's handler. It returns an error instead of writing
 // one: the router turns the error into the response (DESIGN.md, "Errors leave
 // through one writer"), so no handler can leak internals by accident.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-// Policy names who may call a route. Every route declares one and a route
-// without a known policy makes New fail: deny by default (DESIGN.md,
-// invariant 1; OWASP ASVS 4.0.3 V4.1.5).
-type Policy string
-
-// PolicyPublic lets anyone call the route, signed in or not. It is the only
-// policy until authentication arrives (issue 3), which adds the others and
-// the step that enforces them (see authorize in policy.go).
-const PolicyPublic Policy = "public"
 
 // routeMethods are the methods a route may declare. HEAD is implied by GET;
 // TRACE and CONNECT are never served (issue 2, "Request rules"), and OPTIONS
@@ -38,7 +30,17 @@ var bodyMethods = []string{http.MethodPost, http.MethodPut, http.MethodPatch}
 type Route struct {
 	Method  string // GET, POST, PUT, PATCH or DELETE
 	Pattern string // http.ServeMux path pattern without method or host: "/api/v1/orders/{id}"
-	Policy  Policy // required; who may call it
+	Policy  Policy // required; who may call it (policy.go)
+
+	// Action is what the handler does, from the one policy table in
+	// internal/auth. Required on every non-public route: the handler passes
+	// it to auth.Authorize through middleware.Authorize, and the route's
+	// Policy must not admit a role that the table denies the action.
+	Action auth.Action
+	// RequireMFA refuses (403 mfa_required) a signed-in caller whose session
+	// was not established with a second factor. With
+	// Options.Require2FAForStaff it is implied for staff-only routes.
+	RequireMFA bool
 
 	// Schema names the JSON Schema in api/schemas (file name without
 	// ".json") the request body must satisfy. It is checked before the
@@ -65,11 +67,6 @@ const apiPrefix = "/api/"
 
 func (rt Route) isAPI() bool { return strings.HasPrefix(rt.Pattern, apiPrefix) }
 
-// knownPolicy reports whether the router can enforce p.
-func knownPolicy(p Policy) bool {
-	return p == PolicyPublic
-}
-
 // check validates a route declaration; the router refuses to build with a
 // route that would be ambiguous or unsafe.
 func (rt Route) check() error {
@@ -85,6 +82,8 @@ func (rt Route) check() error {
 		errs = append(errs, errors.New("no policy: every route must declare one (deny by default)"))
 	case !knownPolicy(rt.Policy):
 		errs = append(errs, fmt.Errorf("unknown policy %q", rt.Policy))
+	default:
+		errs = append(errs, rt.checkAccess()...)
 	}
 	if rt.Handler == nil {
 		errs = append(errs, errors.New("no handler"))

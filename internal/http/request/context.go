@@ -15,6 +15,11 @@ type Info struct {
 	ClientIP netip.Addr // resolved client address (see TrustedProxies)
 	Nonce    string     // this response's CSP nonce
 	HTTPS    bool       // the client reached us over TLS, directly or via a trusted proxy
+	// UserID is the signed-in caller, "" when anonymous. The authentication
+	// step sets it for log lines; the full identity (role, MFA, …) is
+	// middleware.IdentityFrom's, kept there so this package need not import
+	// auth.
+	UserID string
 }
 
 type infoKey struct{}
@@ -45,6 +50,15 @@ func ClientIP(ctx context.Context) netip.Addr {
 		return info.ClientIP
 	}
 	return netip.Addr{}
+}
+
+// UserID returns the signed-in caller's user id in ctx, or "" when the
+// request is anonymous.
+func UserID(ctx context.Context) string {
+	if info := InfoFrom(ctx); info != nil {
+		return info.UserID
+	}
+	return ""
 }
 
 // Nonce returns the CSP nonce of the response being built, for templates'

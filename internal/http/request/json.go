@@ -56,9 +56,10 @@ func newDecodeError(field, predicate string, err error) *DecodeError {
 }
 
 // DecodeJSON reads r's JSON body, validates it against schema when schema is
-// not nil, and decodes it strictly into dst: unknown members, trailing data
-// and type mismatches are errors (*DecodeError). A body over the limit set
-// with http.MaxBytesReader yields an error wrapping *http.MaxBytesError (413).
+// not nil, and decodes it strictly into dst: repeated or unknown members,
+// nesting deeper than MaxDepth, trailing data and type mismatches are errors
+// (*DecodeError). A body over the limit set with http.MaxBytesReader yields
+// an error wrapping *http.MaxBytesError (413).
 //
 // The router has already validated a route's body against the route's schema
 // before the handler runs, so handlers pass a nil schema.
@@ -71,8 +72,10 @@ func DecodeJSON(r *http.Request, dst any, schema *Schema) error {
 }
 
 // ReadJSON reads r's whole body (which the caller bounds with
-// http.MaxBytesReader) and returns it once it is one well-formed JSON value
-// valid against schema (when schema is not nil).
+// http.MaxBytesReader) and returns it once it is valid UTF-8 and, when
+// schema is not nil, one well-formed JSON value valid against schema (see
+// Validate). Without a schema the bytes are checked when they are decoded
+// with UnmarshalStrict.
 func ReadJSON(r *http.Request, schema *Schema) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, newDecodeError("", "is empty", nil)
@@ -109,7 +112,13 @@ func ReadJSON(r *http.Request, schema *Schema) ([]byte, error) {
 }
 
 // Validate checks that data is exactly one JSON value valid against schema.
+// Its structure is checked first (CheckStructure): the schema validates a
+// map, which keeps only the last of repeated member names, while the
+// handler's struct decoding would merge them all.
 func Validate(data []byte, schema *Schema) error {
+	if err := CheckStructure(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // keep numbers exact for minimum/maximum/multipleOf
 	var v any
@@ -125,10 +134,18 @@ func Validate(data []byte, schema *Schema) error {
 	return nil
 }
 
-// UnmarshalStrict decodes one JSON value from data into dst, refusing unknown
-// object members, trailing data and type mismatches. Errors are *DecodeError
+// UnmarshalStrict decodes one JSON value from data into dst, refusing
+// repeated member names, nesting deeper than MaxDepth, unknown object
+// members, trailing data and type mismatches. Errors are *DecodeError
 // except when dst itself is unusable (a programming error).
+//
+// The structure is checked here as well as in Validate because struct
+// decoding is where repeated names do harm: it merges the copies of an
+// object instead of refusing them.
 func UnmarshalStrict(data []byte, dst any) error {
+	if err := CheckStructure(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

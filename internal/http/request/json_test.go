@@ -2,10 +2,13 @@ package request
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -83,6 +86,13 @@ func TestDecodeJSON(t *testing.T) {
 		{"invalid UTF-8", "{\"email\":\"a\xffb@c.example\"}", "", false, "not valid UTF-8"},
 		{"whitespace body", "  \n ", "", false, "is empty"},
 		{"wrong top-level type", `["a"]`, "", false, "must be of type object"},
+		{"repeated member is refused, not last-wins", `{"email":"a@b.example","email":"b@b.example"}`, "/email", false, "is repeated"},
+		{"repeated member hiding an invalid copy is refused", `{"email":"a@b.example","items":[{"sku":"a"}],"items":[]}`, "/items", false, "is repeated"},
+		{"repeated nested member is named with its path", `{"email":"a@b.example","items":[{"sku":"a"},{"sku":"b","sku":"c"}]}`, "/items/1/sku", false, "is repeated"},
+		{"repeated member spelled with an escape is refused", `{"email":"a@b.example","\u0065mail":"c@b.example"}`, "/email", false, "is repeated"},
+		{"repetition is refused before the schema runs", `{"role":"admin","role":"admin"}`, "/role", false, "is repeated"},
+		{"nesting deeper than the limit is refused", `{"email":"a@b.example","items":` + strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth) + `}`,
+			"/items" + strings.Repeat("/0", MaxDepth-1), false, "nested more than 32 levels"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,6 +130,10 @@ func TestUnmarshalStrictWithoutSchema(t *testing.T) {
 		{"unknown field", `{"email":"x","nope":1}`, "/nope"},
 		{"wrong type names the nested field", `{"items":[{"sku":5}]}`, "/items/sku"},
 		{"number into string does not echo the number", `{"email":4111111111111111}`, "/email"},
+		// Struct decoding would merge the two copies of an object into one.
+		{"repeated object is refused, not merged", `{"items":[{"sku":"a"}],"items":[]}`, "/items"},
+		{"repeated member of a nested object", `{"items":[{"sku":"a","sku":"b"}]}`, "/items/0/sku"},
+		{"trailing data", `{"email":"x"} {}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,6 +202,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"email":"a@b.example","x":1}`,
 		`{"email":`, `[]`, `null`, `{"email":"a@b.example"}{}`, "\xff\xfe", `{"items":[{"sku":{"a":[[[[1]]]]}}]}`,
 		`{"email":"a@b.example","qty":1e400}`, `{"` + "\u0000" + `":1}`,
+		`{"email":"a@b.example","email":"b@b.example"}`, `{"items":[{"sku":"a","s\u006bu":"b"}],"email":"a@b.example"}`,
+		`{"email":"a@b.example","items":[{"sku":"a"}],"items":[{"sku":"a","price":1}]}`,
+		strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1),
 	} {
 		f.Add([]byte(seed))
 	}
@@ -212,4 +229,185 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestCheckStructure(t *testing.T) {
+	many := func(n int, extra string) string {
+		var sb strings.Builder
+		sb.WriteString("{")
+		for i := range n {
+			fmt.Fprintf(&sb, `"k%d":%d,`, i, i)
+		}
+		sb.WriteString(extra + "}")
+		return sb.String()
+	}
+	tests := []struct {
+		name    string
+		body    string
+		field   string // "" and ok: accepted
+		ok      bool
+		message string
+	}{
+		{"distinct members pass", `{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}`, "", true, ""},
+		{"the same name in sibling objects passes", `[{"a":1},{"a":2}]`, "", true, ""},
+		{"a name equal to a string value passes", `{"a":"b","b":"a"}`, "", true, ""},
+		{"names differing in case are distinct", `{"a":1,"A":2}`, "", true, ""},
+		{"exactly MaxDepth levels pass", strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth), "", true, ""},
+		{"one level more is refused", strings.Repeat(`{"a":`, MaxDepth) + "[]" + strings.Repeat("}", MaxDepth),
+			strings.Repeat("/a", MaxDepth), false, "nested more than"},
+		{"repeated top-level member", `{"a":1,"b":2,"a":3}`, "/a", false, "is repeated"},
+		{"repeated member after a nested object closed", `{"a":{"b":1,"c":2},"b":1,"a":2}`, "/a", false, "is repeated"},
+		{"repeated member in an array element", `[1,{"x":1},{"y":1,"y":2}]`, "/2/y", false, "is repeated"},
+		{"escaped repetition", `{"a/b":1,"a\/b":2}`, "/a~1b", false, "is repeated"},
+		{"unicode-escaped repetition", `{"é":1,"\u00e9":2}`, "/é", false, "is repeated"},
+		{"repetition in a large object", many(40, `"k7":0`), "/k7", false, "is repeated"},
+		{"repetition right at the switch to a set", many(linearKeys, `"k0":0`), "/k0", false, "is repeated"},
+		{"a large object without repetition passes", many(200, `"last":0`), "", true, ""},
+		{"quotes and brackets inside strings are text", `{"a":"\"b\":[{","b":"]}"}`, "", true, ""},
+		{"malformed JSON", `{"a":1,"a"}`, "", false, "malformed JSON"},
+		{"cut short", `{"a":[1,`, "", false, "ends too early"},
+		{"trailing value", `{"a":1}{"a":1}`, "", false, "unexpected data"},
+		{"empty", ``, "", false, "is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckStructure([]byte(tt.body))
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			de, ok := errors.AsType[*DecodeError](err)
+			if !ok {
+				t.Fatalf("error %v (%T) is not a *DecodeError", err, err)
+			}
+			if de.Field != tt.field {
+				t.Errorf("field = %q, want %q", de.Field, tt.field)
+			}
+			if !strings.Contains(de.Message, tt.message) {
+				t.Errorf("message %q lacks %q", de.Message, tt.message)
+			}
+		})
+	}
+}
+
+// referenceStructure is a slow, obviously correct CheckStructure for data
+// that json.Valid accepts: a walk with json.Decoder.Token and a map per
+// object. It returns the pointer and kind ("repeated", "deep") of the first
+// fault, or "" when there is none.
+func referenceStructure(t *testing.T, data []byte) (field, fault string) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var path []string
+	var walk func(depth int) bool
+	walk = func(depth int) bool {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatalf("reference walk: %v", err)
+		}
+		d, ok := tok.(json.Delim)
+		if !ok {
+			return true
+		}
+		if depth == MaxDepth {
+			field, fault = pointer(path), "deep"
+			return false
+		}
+		if d == '[' {
+			for i := 0; dec.More(); i++ {
+				path = append(path, strconv.Itoa(i))
+				if !walk(depth + 1) {
+					return false
+				}
+				path = path[:len(path)-1]
+			}
+		} else {
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					t.Fatalf("reference walk: %v", err)
+				}
+				key := k.(string)
+				path = append(path, key)
+				if seen[key] {
+					field, fault = pointer(path), "repeated"
+					return false
+				}
+				seen[key] = true
+				if !walk(depth + 1) {
+					return false
+				}
+				path = path[:len(path)-1]
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			t.Fatalf("reference walk: %v", err)
+		}
+		return true
+	}
+	walk(0)
+	return field, fault
+}
+
+// FuzzCheckStructure compares CheckStructure, which follows bytes, with
+// referenceStructure on well-formed JSON, and checks that it never panics
+// and refuses malformed JSON.
+func FuzzCheckStructure(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":1,"b":{"a":2},"a":3}`, `[{"a":1},{"a":2,"a":3}]`, `{"a\"":1,"a\u0022":2}`,
+		`{"\ud800":1,"\udbff":2}`, "{\"\xff\":1,\"\xfe\":2}", `{"a":"{\"a\":1,\"a\":2}"}`,
+		`{"csp-report":{"disposition":"INJECTED","line-number":-5},"csp-report":{}}`,
+		`[{"type":"csp-violation","body":{"lineNumber":-1},"body":{}}]`,
+		strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth),
+		strings.Repeat(`{"":`, MaxDepth+1) + "0" + strings.Repeat("}", MaxDepth+1),
+		`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"ka":0,"kb":0,"kc":0,"kd":0,"ke":0,"kf":0,"kg":0,"k3":0}`,
+		`{"a":[1,2,{"b":[3,{"c":4,"c":5}]}]}`, ` {"a" : 1 , "a" : 2} `, `"a"`, `1e400`, `{"a":1,}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := CheckStructure(data)
+		if !json.Valid(data) {
+			if err == nil {
+				t.Fatalf("malformed JSON accepted: %q", data)
+			}
+			return
+		}
+		field, fault := referenceStructure(t, data)
+		if fault == "" {
+			if err != nil {
+				t.Fatalf("refused %q: %v", data, err)
+			}
+			return
+		}
+		de, ok := errors.AsType[*DecodeError](err)
+		if !ok {
+			t.Fatalf("%q: want a %s fault at %q, got %v", data, fault, field, err)
+		}
+		if de.Field != safeField(field) {
+			t.Fatalf("%q: field = %q, want %q (%s)", data, de.Field, safeField(field), fault)
+		}
+		if got := strings.Contains(de.Message, "repeated"); got != (fault == "repeated") {
+			t.Fatalf("%q: message %q, want a %s fault", data, de.Message, fault)
+		}
+	})
+}
+
+// BenchmarkCheckStructure is the structure check of a typical report body,
+// which every validated request body now pays.
+func BenchmarkCheckStructure(b *testing.B) {
+	data := []byte(`{"csp-report": {"document-uri": "https://shop.example/chat", "referrer": "",
+	  "violated-directive": "script-src-elem", "effective-directive": "script-src-elem",
+	  "original-policy": "default-src 'self'", "disposition": "enforce",
+	  "blocked-uri": "https://cdn.evil.example/x.js", "status-code": 200, "line-number": 3,
+	  "column-number": 7, "source-file": "https://shop.example/static/app.js"}}`)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if err := CheckStructure(data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
