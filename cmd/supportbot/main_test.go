@@ -286,3 +286,38 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("exit %d %q", code, out)
 	}
 }
+
+// Development cookies (no Secure, no __Host-) only ever reach development
+// over plain HTTP; production always gets the secure ones.
+func TestServerOptionsCookiesAndStaff2FA(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		env        map[string]string
+		devCookies bool
+		staff2FA   bool
+	}{
+		{"production", prodEnv(t), false, true},
+		{"development over plain HTTP", devEnv(t), true, false},
+		{"development behind a TLS proxy", func() map[string]string {
+			e := devEnv(t)
+			e["TRUSTED_PROXIES"] = "10.0.0.0/8"
+			return e
+		}(), false, false},
+		{"production with 2FA switched off", func() map[string]string {
+			e := prodEnv(t)
+			e["REQUIRE_2FA_FOR_STAFF"] = "false"
+			return e
+		}(), false, false},
+	} {
+		a := &app{stdout: io.Discard, stderr: io.Discard, envFile: filepath.Join(t.TempDir(), "none.env"),
+			lookup: func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok }}
+		c, ok := a.loadConfig(false)
+		if !ok {
+			t.Fatalf("%s: config", tt.name)
+		}
+		o := serverOptions(c)
+		if o.DevCookies != tt.devCookies || o.Require2FAForStaff != tt.staff2FA {
+			t.Errorf("%s: DevCookies=%v Require2FAForStaff=%v, want %v %v", tt.name, o.DevCookies, o.Require2FAForStaff, tt.devCookies, tt.staff2FA)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"supportbot/internal/securemem"
 	"supportbot/internal/server"
 	"supportbot/internal/storage"
+	"supportbot/internal/users"
 )
 
 // rateLimitKeys bounds the in-memory limiter's table so a flood of distinct
@@ -71,11 +72,22 @@ func (a *app) serve(ctx context.Context) int {
 	defer keys.close() // zeroes every key (internal/securemem)
 
 	recorder := audit.NewStore(db, keys.auditChain, logger, time.Now)
+	// One limiter for the API limits and the login limits, so a client's
+	// budget is counted once however it is spent.
+	limiter := ratelimit.NewMemory(time.Now, rateLimitKeys)
+	ident, err := newIdentity(c, keys, users.NewStore(db, keys.fields, keys.blind, time.Now), limiter, recorder, time.Now)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
+		return 1
+	}
+	defer ident.close()
+	go ident.purgeLoop(ctx, time.Hour, logger)
+
 	srv, err := server.New(serverOptions(c), server.Deps{
 		Logger:  logger,
 		DB:      db,
 		Audit:   recorder,
-		Limiter: ratelimit.NewMemory(time.Now, rateLimitKeys),
+		Limiter: limiter,
 	})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
@@ -119,6 +131,10 @@ func serverOptions(c *config.Config) server.Options {
 		RequestTimeout:     c.RequestTimeout,
 		RateLimitPerMinute: limit,
 		ShutdownTimeout:    c.ShutdownTimeout,
+		// Cookies without Secure and __Host- only where browsers would
+		// otherwise drop them: development over plain HTTP.
+		DevCookies:         c.Development && !c.TLSEnabled() && len(c.TrustedProxies) == 0,
+		Require2FAForStaff: c.StaffNeed2FA(),
 	}
 }
 

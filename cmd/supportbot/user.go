@@ -126,7 +126,7 @@ func runUserAdd(a *app, args []string) int {
 	}
 	defer env.close()
 	c := env.cfg
-	hasher, err := auth.NewHasherWith(auth.HasherConfig{Cost: c.BcryptCost, Workers: 1, Queue: 1, AllowLowCost: c.Development})
+	hasher, err := newHasher(c, 1, 1)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot user add: %v\n", err)
 		return 1
