@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"supportbot/internal/clock"
 	"sync"
 	"testing"
 	"time"
@@ -26,25 +27,6 @@ import (
 // testPassword passes the password policy; every test account uses it
 // unless a test says otherwise.
 const testPassword = "Blue-Kettle-42-Sings"
-
-// svcClock is a settable clock shared by the store, the tokens, the limiter
-// and the service, so no test sleeps (DESIGN.md invariant 9).
-type svcClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *svcClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *svcClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // auditLog is an in-memory audit.Recorder.
 type auditLog struct {
@@ -78,7 +60,7 @@ func (l *auditLog) of(typ string) []audit.Event {
 
 type fixture struct {
 	t       *testing.T
-	clock   *svcClock
+	clock   *clock.Manual
 	store   *users.Store
 	hasher  *auth.Hasher
 	tokens  *auth.Tokens
@@ -92,7 +74,7 @@ type fixture struct {
 // registration open and 2FA for staff off unless cfg says otherwise.
 func newFixture(t *testing.T, db *storage.DB, cfg ...func(*auth.ServiceConfig)) *fixture {
 	t.Helper()
-	clock := &svcClock{now: time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)}
+	clk := clock.NewManual(time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC))
 	keys, err := crypto.NewKeyring(bytes.Repeat([]byte{0x11}, crypto.KeySize))
 	if err != nil {
 		t.Fatal(err)
@@ -109,13 +91,13 @@ func newFixture(t *testing.T, db *storage.DB, cfg ...func(*auth.ServiceConfig)) 
 	secret := sha256.Sum256([]byte("supportbot service test secret"))
 	tokens, err := auth.NewTokens(auth.TokensConfig{
 		Current: append(secret[:], secret[:]...), Issuer: "supportbot", Audience: "supportbot-api",
-		AccessTTL: 15 * time.Minute, Leeway: 30 * time.Second, Clock: clock.Now,
+		AccessTTL: 15 * time.Minute, Leeway: 30 * time.Second, Clock: clk.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{
-		t: t, clock: clock, store: users.NewStore(db, keys, index, clock.Now), hasher: hasher, tokens: tokens,
+		t: t, clock: clk, store: users.NewStore(db, keys, index, clk.Now), hasher: hasher, tokens: tokens,
 		audit: &auditLog{}, secrets: map[string]string{},
 	}
 	c := auth.ServiceConfig{RegistrationOpen: true}

@@ -12,7 +12,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
-	"sync"
+	"supportbot/internal/clock"
 	"testing"
 	"time"
 
@@ -21,26 +21,8 @@ import (
 	"supportbot/internal/crypto"
 )
 
-// fakeClock is a settable clock, safe for concurrent use.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+func newFakeClock() *clock.Manual {
+	return clock.NewManual(time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC))
 }
 
 // testSecret returns a fixed 64-byte secret named by label.
@@ -50,7 +32,7 @@ func testSecret(label string) []byte {
 	return append(a[:], b[:]...)
 }
 
-func testTokensConfig(clock *fakeClock) TokensConfig {
+func testTokensConfig(clock *clock.Manual) TokensConfig {
 	return TokensConfig{
 		Current:   testSecret("current"),
 		Issuer:    "supportbot",
@@ -158,7 +140,7 @@ func encodePart(t testing.TB, m map[string]any) string {
 
 func TestIssueAndVerifyAccess(t *testing.T) {
 	clock := newFakeClock()
-	clock.Add(700 * time.Millisecond) // issue must truncate to whole seconds
+	clock.Advance(700 * time.Millisecond) // issue must truncate to whole seconds
 	tk := mustTokens(t, testTokensConfig(clock))
 	s, issued := mustIssue(t, tk, ann)
 
@@ -240,168 +222,168 @@ func TestVerifyAccessRefuses(t *testing.T) {
 
 	for _, tc := range []struct {
 		name  string
-		token func(t *testing.T, tk *Tokens, clock *fakeClock) string
+		token func(t *testing.T, tk *Tokens, clock *clock.Manual) string
 	}{
-		{"alg none", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"alg none", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, map[string]any{"kid": tk.KeyID()}, wireClaims(tk))
 		}},
-		{"alg none with a valid HS256 signature attached", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"alg none with a valid HS256 signature attached", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			h := decodePart(t, good, 0)
 			h["alg"] = "none"
 			return replacePart(good, 0, encodePart(t, h))
 		}},
-		{"alg NONE upper case", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"alg NONE upper case", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			p, _ := json.Marshal(wireClaims(tk))
 			return rawToken(`{"alg":"NONE","kid":"`+tk.KeyID()+`"}`, string(p), tk.current.key)
 		}},
-		{"HS256 signed with another key", func(t *testing.T, tk *Tokens, clock *fakeClock) string {
+		{"HS256 signed with another key", func(t *testing.T, tk *Tokens, clock *clock.Manual) string {
 			cfg := testTokensConfig(clock)
 			cfg.Current = testSecret("attacker")
 			s, _ := mustIssue(t, mustTokens(t, cfg), ann)
 			return s
 		}},
-		{"HS256 signed with another key under our kid", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"HS256 signed with another key under our kid", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			other, _ := crypto.DeriveKey(testSecret("attacker"), jwtKeyPurpose, 32)
 			return sign(t, jwt.SigningMethodHS256, other, map[string]any{"kid": tk.KeyID()}, wireClaims(tk))
 		}},
-		{"HS256 signed with the raw secret instead of the derived key", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"HS256 signed with the raw secret instead of the derived key", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodHS256, testSecret("current"), map[string]any{"kid": tk.KeyID()}, wireClaims(tk))
 		}},
-		{"HS512 with our key", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"HS512 with our key", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodHS512, tk.current.key, map[string]any{"kid": tk.KeyID()}, wireClaims(tk))
 		}},
-		{"RS256 header and signature", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"RS256 header and signature", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodRS256, rsaKey, map[string]any{"kid": tk.KeyID()}, wireClaims(tk))
 		}},
-		{"RS256 header, HMAC signature with our key (algorithm confusion)", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"RS256 header, HMAC signature with our key (algorithm confusion)", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			p, _ := json.Marshal(wireClaims(tk))
 			return rawToken(`{"alg":"RS256","kid":"`+tk.KeyID()+`","typ":"JWT"}`, string(p), tk.current.key)
 		}},
-		{"ES256 header and signature", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"ES256 header and signature", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodES256, ecKey, map[string]any{"kid": tk.KeyID()}, wireClaims(tk))
 		}},
-		{"ES256 header, HMAC signature with our key", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"ES256 header, HMAC signature with our key", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			p, _ := json.Marshal(wireClaims(tk))
 			return rawToken(`{"alg":"ES256","kid":"`+tk.KeyID()+`"}`, string(p), tk.current.key)
 		}},
-		{"expired beyond the leeway", func(t *testing.T, tk *Tokens, clock *fakeClock) string {
+		{"expired beyond the leeway", func(t *testing.T, tk *Tokens, clock *clock.Manual) string {
 			s, _ := mustIssue(t, tk, ann)
-			clock.Add(15*time.Minute + 31*time.Second)
+			clock.Advance(15*time.Minute + 31*time.Second)
 			return s
 		}},
-		{"no exp", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no exp", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.ExpiresAt = nil
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"nbf in the future", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"nbf in the future", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.NotBefore = jwt.NewNumericDate(tk.clock().Add(time.Minute))
 			c.ExpiresAt = jwt.NewNumericDate(tk.clock().Add(10 * time.Minute))
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"iat in the future", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"iat in the future", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.IssuedAt = jwt.NewNumericDate(tk.clock().Add(time.Minute))
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"no nbf", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no nbf", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.NotBefore = nil
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"wrong iss", func(t *testing.T, tk *Tokens, clock *fakeClock) string {
+		{"wrong iss", func(t *testing.T, tk *Tokens, clock *clock.Manual) string {
 			cfg := testTokensConfig(clock)
 			cfg.Issuer = "someone-else"
 			s, _ := mustIssue(t, mustTokens(t, cfg), ann)
 			return s
 		}},
-		{"no iss", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no iss", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Issuer = ""
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"wrong aud", func(t *testing.T, tk *Tokens, clock *fakeClock) string {
+		{"wrong aud", func(t *testing.T, tk *Tokens, clock *clock.Manual) string {
 			cfg := testTokensConfig(clock)
 			cfg.Audience = "another-service"
 			s, _ := mustIssue(t, mustTokens(t, cfg), ann)
 			return s
 		}},
-		{"no aud", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no aud", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Audience = nil
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"typ mfa_challenge", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"typ mfa_challenge", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			s, _, err := tk.IssueChallenge(ann)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}},
-		{"typ refresh", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"typ refresh", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Type = "refresh"
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"typ Access in other case", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"typ Access in other case", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Type = "Access"
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"no typ", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no typ", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Type = ""
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"no sub", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no sub", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Subject = ""
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"no jti", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no jti", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.ID = ""
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"unknown role", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"unknown role", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Role = "superuser"
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"tampered payload: role raised to admin", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"tampered payload: role raised to admin", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			p := decodePart(t, good, 1)
 			p["role"] = "admin"
 			return replacePart(good, 1, encodePart(t, p))
 		}},
-		{"tampered payload: subject changed", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"tampered payload: subject changed", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			p := decodePart(t, good, 1)
 			p["sub"] = "u-bob"
 			return replacePart(good, 1, encodePart(t, p))
 		}},
-		{"tampered payload: expiry extended", func(t *testing.T, tk *Tokens, clock *fakeClock) string {
+		{"tampered payload: expiry extended", func(t *testing.T, tk *Tokens, clock *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			p := decodePart(t, good, 1)
 			p["exp"] = clock.Now().Add(24 * time.Hour).Unix()
-			clock.Add(time.Hour)
+			clock.Advance(time.Hour)
 			return replacePart(good, 1, encodePart(t, p))
 		}},
-		{"tampered header", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"tampered header", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			h := decodePart(t, good, 0)
 			h["x"] = "y"
 			return replacePart(good, 0, encodePart(t, h))
 		}},
-		{"tampered signature", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"tampered signature", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			sig := []byte(strings.Split(good, ".")[2])
 			sig[5] ^= 1
 			return replacePart(good, 2, string(sig))
 		}},
-		{"signature in a non-canonical encoding", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"signature in a non-canonical encoding", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			sig := strings.Split(good, ".")[2]
 			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -410,49 +392,49 @@ func TestVerifyAccessRefuses(t *testing.T) {
 			// padding, which lax decoders ignore.
 			return replacePart(good, 2, sig[:len(sig)-1]+string(alphabet[last^1]))
 		}},
-		{"padded segments", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"padded segments", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			return good + "="
 		}},
-		{"signature stripped", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"signature stripped", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			return replacePart(good, 2, "")
 		}},
-		{"unknown kid", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"unknown kid", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": "00000000"}, wireClaims(tk))
 		}},
-		{"no kid", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"no kid", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, nil, wireClaims(tk))
 		}},
-		{"kid not a string", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"kid not a string", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": 7}, wireClaims(tk))
 		}},
-		{"crit header", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"crit header", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID(), "crit": []string{"exp"}}, wireClaims(tk))
 		}},
-		{"refresh token used as access token", func(t *testing.T, _ *Tokens, _ *fakeClock) string {
+		{"refresh token used as access token", func(t *testing.T, _ *Tokens, _ *clock.Manual) string {
 			s, _, err := NewRefreshToken()
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}},
-		{"empty", func(*testing.T, *Tokens, *fakeClock) string { return "" }},
-		{"garbage", func(*testing.T, *Tokens, *fakeClock) string { return "not a token" }},
-		{"two segments", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"empty", func(*testing.T, *Tokens, *clock.Manual) string { return "" }},
+		{"garbage", func(*testing.T, *Tokens, *clock.Manual) string { return "not a token" }},
+		{"two segments", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			return good[:strings.LastIndexByte(good, '.')]
 		}},
-		{"four segments", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"four segments", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			return good + ".x"
 		}},
-		{"oversized", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"oversized", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			c := wireClaims(tk)
 			c.Subject = strings.Repeat("a", MaxTokenBytes)
 			return sign(t, jwt.SigningMethodHS256, tk.current.key, map[string]any{"kid": tk.KeyID()}, c)
 		}},
-		{"Bearer prefix left on", func(t *testing.T, tk *Tokens, _ *fakeClock) string {
+		{"Bearer prefix left on", func(t *testing.T, tk *Tokens, _ *clock.Manual) string {
 			good, _ := mustIssue(t, tk, ann)
 			return "Bearer " + good
 		}},
@@ -496,7 +478,7 @@ func TestVerifyAccessLeeway(t *testing.T) {
 			cfg.Leeway = tc.leeway
 			tk := mustTokens(t, cfg)
 			s, _ := mustIssue(t, tk, ann)
-			clock.Add(cfg.AccessTTL + tc.after)
+			clock.Advance(cfg.AccessTTL + tc.after)
 			_, err := tk.VerifyAccess(s)
 			if (err == nil) != tc.ok {
 				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
@@ -534,7 +516,7 @@ func TestPreviousKeyGracePeriod(t *testing.T) {
 		t.Fatal("a previous key signed a new token")
 	}
 
-	clock.Add(10 * time.Minute) // exactly GraceUntil: over
+	clock.Advance(10 * time.Minute) // exactly GraceUntil: over
 	if _, err := tk.VerifyAccess(oldToken); !errors.Is(err, ErrInvalidToken) {
 		t.Fatalf("after the grace period: err = %v", err)
 	}
@@ -570,7 +552,7 @@ func TestChallengeTokens(t *testing.T) {
 	if _, err := tk.VerifyChallenge(access); !errors.Is(err, ErrInvalidToken) {
 		t.Fatal("access token accepted as challenge")
 	}
-	clock.Add(ChallengeTTL + MaxLeeway)
+	clock.Advance(ChallengeTTL + MaxLeeway)
 	if _, err := tk.VerifyChallenge(ch); !errors.Is(err, ErrInvalidToken) {
 		t.Fatal("challenge accepted after 5 minutes")
 	}

@@ -4,32 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"supportbot/internal/clock"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// fakeClock is a settable clock; tests move it instead of sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2025, 1, 15, 14, 30, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+func newFakeClock() *clock.Manual {
+	return clock.NewManual(time.Date(2025, 1, 15, 14, 30, 0, 0, time.UTC))
 }
 
 func allow(t *testing.T, m *Memory, key string, l Limit) Decision {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"supportbot/internal/clock"
 	"sync"
 	"testing"
 	"time"
@@ -19,31 +20,12 @@ var (
 	indexKey = bytes.Repeat([]byte{0x22}, crypto.KeySize)
 )
 
-// manualClock moves only when told to, so times are exact and no test
-// sleeps (invariant 9).
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	t     testing.TB
 	db    *storage.DB
 	store *users.Store
 	index *crypto.BlindIndex
-	clock *manualClock
+	clock *clock.Manual
 }
 
 func newFixture(t testing.TB, db *storage.DB) *fixture {
@@ -56,8 +38,8 @@ func newFixture(t testing.TB, db *storage.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &manualClock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
-	return &fixture{t: t, db: db, store: users.NewStore(db, keys, index, clock.Now), index: index, clock: clock}
+	clk := clock.NewManual(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+	return &fixture{t: t, db: db, store: users.NewStore(db, keys, index, clk.Now), index: index, clock: clk}
 }
 
 // createUser adds a customer named after the local part of email.
