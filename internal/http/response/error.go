@@ -70,30 +70,18 @@ var statuses = [...]status{
 // statusCodes maps statuses' indexes back to their HTTP status codes.
 var statusCodes = [len(statuses)]int{400, 401, 403, 404, 405, 413, 415, 429, 500, 503}
 
+// internalIndex is the status every code outside statusCodes answers as.
+const internalIndex = 8
+
 // statusOf returns the public face of code; any status outside the fixed
 // set is treated as 500 so a mistake never invents a new public message.
 func statusOf(code int) status {
-	switch code {
-	case http.StatusBadRequest:
-		return statuses[0]
-	case http.StatusUnauthorized:
-		return statuses[1]
-	case http.StatusForbidden:
-		return statuses[2]
-	case http.StatusNotFound:
-		return statuses[3]
-	case http.StatusMethodNotAllowed:
-		return statuses[4]
-	case http.StatusRequestEntityTooLarge:
-		return statuses[5]
-	case http.StatusUnsupportedMediaType:
-		return statuses[6]
-	case http.StatusTooManyRequests:
-		return statuses[7]
-	case http.StatusServiceUnavailable:
-		return statuses[9]
+	for i, c := range statusCodes {
+		if c == code {
+			return statuses[i]
+		}
 	}
-	return statuses[8]
+	return statuses[internalIndex]
 }
 
 // New returns an *Error with status's fixed code and message and err as
