@@ -18,7 +18,7 @@ import (
 // product sharing SECRET_KEY by mistake) is refused.
 const (
 	tokenIssuer   = "supportbot"
-	tokenAudience = "supportbot-api"
+	tokenAudience = "supportbot-api" // #nosec G101 -- a JWT audience name, not a credential
 )
 
 // newHasher builds the bcrypt pool. About one worker per core leaves the

@@ -88,6 +88,7 @@ func (a *app) serve(ctx context.Context) int {
 		DB:      db,
 		Audit:   recorder,
 		Limiter: limiter,
+		Auth:    ident.service,
 	})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)

@@ -1,29 +1,80 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"supportbot/api"
 	apiroutes "supportbot/internal/api"
+	"supportbot/internal/audit"
+	"supportbot/internal/auth"
+	"supportbot/internal/crypto"
+	"supportbot/internal/http/middleware"
 	"supportbot/internal/http/request"
+	"supportbot/internal/ratelimit"
+	"supportbot/internal/storage/storagetest"
+	"supportbot/internal/users"
 )
 
 type nopDB struct{}
 
 func (nopDB) Ping(context.Context) error { return nil }
 
+// testService is a real auth.Service on a fresh SQLite database, so Routes
+// lists the identity routes too.
+func testService(t *testing.T) *auth.Service {
+	t.Helper()
+	db := storagetest.SQLite(t)
+	keys, err := crypto.NewKeyring(bytes.Repeat([]byte{1}, crypto.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, err := crypto.NewBlindIndex(bytes.Repeat([]byte{2}, crypto.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasher, err := auth.NewHasherWith(auth.HasherConfig{Cost: 4, AllowLowCost: true, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = hasher.Close() })
+	tokens, err := auth.NewTokens(auth.TokensConfig{Current: bytes.Repeat([]byte{3}, 64), Issuer: "supportbot", Audience: "supportbot-api", Clock: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := auth.NewService(auth.ServiceConfig{RegistrationOpen: true}, auth.ServiceDeps{
+		Users: users.NewStore(db, keys, index, time.Now), Hasher: hasher, Tokens: tokens,
+		Limiter: ratelimit.NewMemory(time.Now, 0), Audit: nopAudit{}, Clock: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+type nopAudit struct{}
+
+func (nopAudit) Record(context.Context, audit.Event) error { return nil }
+
 // TestOpenAPIDescribesEveryRoute keeps api/openapi.yaml in step with
-// routes.go: every route's path and method are documented, with its policy.
+// routes.go: every route's path and method are documented, the operation
+// with its policy, its action and its request schema.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	doc := string(api.OpenAPI())
-	for _, rt := range apiroutes.Routes(apiroutes.Deps{Log: slog.New(slog.DiscardHandler), DB: nopDB{}}) {
+	routes := apiroutes.Routes(apiroutes.Deps{Log: slog.New(slog.DiscardHandler), DB: nopDB{}, Auth: testService(t)})
+	if !slices.ContainsFunc(routes, func(rt middleware.Route) bool { return rt.Pattern == "/api/v1/me" }) {
+		t.Fatal("the identity routes are not listed with Deps.Auth set")
+	}
+	for _, rt := range routes {
 		i := strings.Index(doc, "\n  "+rt.Pattern+":\n")
 		if i < 0 {
 			t.Errorf("%s is not in openapi.yaml", rt)
@@ -33,17 +84,35 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		if j := strings.Index(section[1:], "\n  /"); j >= 0 {
 			section = section[:j+1]
 		}
-		if !strings.Contains(section, "\n    "+strings.ToLower(rt.Method)+":\n") {
+		// The operation: from its method line to the next line indented
+		// like it.
+		k := strings.Index(section, "\n    "+strings.ToLower(rt.Method)+":\n")
+		if k < 0 {
 			t.Errorf("%s: method not documented", rt)
+			continue
 		}
-		if !strings.Contains(section, "x-policy: "+string(rt.Policy)) {
+		op := section[k+1:]
+		if j := operationEnd.FindStringIndex(op[1:]); j != nil {
+			op = op[:j[0]+1]
+		}
+		if !strings.Contains(op, "\n      x-policy: "+string(rt.Policy)+"\n") {
 			t.Errorf("%s: policy %q not documented", rt, rt.Policy)
 		}
-		if rt.Schema != "" && !strings.Contains(section, "./schemas/"+rt.Schema+".json") {
+		if rt.Action != "" && !strings.Contains(op, "\n      x-action: "+string(rt.Action)+"\n") {
+			t.Errorf("%s: action %q not documented", rt, rt.Action)
+		}
+		if rt.Schema != "" && !strings.Contains(op, "./schemas/"+rt.Schema+".json") {
 			t.Errorf("%s: schema %s not referenced", rt, rt.Schema)
+		}
+		if rt.OptionalBody != strings.Contains(op, "requestBody:\n        required: false\n") {
+			t.Errorf("%s: OptionalBody %t, but the request body's required flag says otherwise", rt, rt.OptionalBody)
 		}
 	}
 }
+
+// operationEnd finds the line after an operation: the next one indented by
+// four spaces (another method or the path's parameters).
+var operationEnd = regexp.MustCompile(`\n    [a-z]+:\n`)
 
 // TestEverySchemaCompiles checks the embedded schemas the way the server
 // loads them at start.

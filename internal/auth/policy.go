@@ -52,6 +52,7 @@ const (
 	ActionMePasswordChange  Action = "me.password.change" // POST /me/password
 	ActionMeTwoFactorManage Action = "me.2fa.manage"      // POST /me/2fa/enroll|confirm|disable
 	ActionSessionsManage    Action = "me.sessions.manage" // GET /me/sessions, DELETE all of them
+	ActionSessionRead       Action = "me.sessions.read"   // GET /me/sessions/{id}
 	ActionSessionRevoke     Action = "me.sessions.revoke" // DELETE /me/sessions/{id}
 
 	// User administration (issue 3, "/api/v1/admin/users"; issue 5, admin).
@@ -182,6 +183,7 @@ var policy = func() map[Action]rule {
 		ActionMePasswordChange:  {self, own, own, own},
 		ActionMeTwoFactorManage: {self, own, own, own},
 		ActionSessionsManage:    {self, own, own, own},
+		ActionSessionRead:       {res, own, own, own},
 		ActionSessionRevoke:     {res, own, own, own},
 
 		ActionUsersList:   {coll, none, none, anyone},

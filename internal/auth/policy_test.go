@@ -39,6 +39,7 @@ var expected = map[Action][3]string{
 	ActionMePasswordChange:  {"AAAAAA", "AAAAAA", "AAAAAA"},
 	ActionMeTwoFactorManage: {"AAAAAA", "AAAAAA", "AAAAAA"},
 	ActionSessionsManage:    {"AAAAAA", "AAAAAA", "AAAAAA"},
+	ActionSessionRead:       {"ANNNNN", "ANNNNN", "ANNNNN"},
 	ActionSessionRevoke:     {"ANNNNN", "ANNNNN", "ANNNNN"},
 
 	ActionUsersList:   {"FFFFFF", "FFFFFF", "AAAAAA"},

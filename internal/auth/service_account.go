@@ -32,6 +32,18 @@ func (s *Service) currentUser(ctx context.Context, p Principal) (users.User, err
 	return u, nil
 }
 
+// Me returns the caller's account as it is now, for GET and PATCH /me
+// (ActionMeRead). Like every flow on the caller's own account it refuses a
+// principal whose user was disabled or moved to a new token generation
+// since Authenticate (ErrInvalidToken). The User holds the password hash:
+// encode chosen fields, never the value itself.
+func (s *Service) Me(ctx context.Context, p Principal, m Meta) (users.User, error) {
+	if err := s.authorize(ctx, p, ActionMeRead, Resource{}, userTarget(p.UserID), m); err != nil {
+		return users.User{}, err
+	}
+	return s.currentUser(ctx, p)
+}
+
 // Reauthenticate confirms that the caller is still the account holder
 // before a sensitive change, with the current password or, when TOTP is on,
 // a TOTP code (recovery codes are for logging in, not for this). A wrong

@@ -229,3 +229,50 @@ func TestSessionsListAndRevoke(t *testing.T) {
 		}
 	})
 }
+
+func TestMe(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	ctx := context.Background()
+	u := f.customer("me@example.com")
+	p := f.principal(f.session("me@example.com"))
+	got, err := f.svc.Me(ctx, p, f.meta())
+	if err != nil || got.ID != u.ID || got.Email != "me@example.com" {
+		t.Fatalf("Me = %+v, %v", got, err)
+	}
+	// A principal from before "log out everywhere" is refused.
+	if err := f.svc.LogoutEverywhere(ctx, p, f.meta()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.Me(ctx, p, f.meta())
+	wantErr(t, err, auth.ErrInvalidToken)
+}
+
+// Sessions and access tokens name each other: the access token's sid is
+// its session, which logout ends even without the refresh token.
+func TestAccessTokensNameTheirSession(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		f.customer("sid@example.com")
+		pair := f.session("sid@example.com")
+		p := f.principal(pair)
+		if p.Claims.SessionID != pair.SessionID || pair.SessionID == "" {
+			t.Fatalf("sid = %q, session %q", p.Claims.SessionID, pair.SessionID)
+		}
+		next, err := f.svc.Refresh(ctx, pair.RefreshToken, f.meta())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.principal(next).Claims.SessionID != pair.SessionID {
+			t.Error("a refreshed token names another session")
+		}
+		if err := f.svc.Logout(ctx, f.principal(next), "", f.meta()); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Refresh(ctx, next.RefreshToken, f.meta())
+		wantErr(t, err, auth.ErrInvalidToken)
+		if ev := f.audit.of(auth.EventLogout); len(ev) != 1 || ev[0].Target != "session:"+pair.SessionID {
+			t.Errorf("auth.logout = %+v", ev)
+		}
+	})
+}

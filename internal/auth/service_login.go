@@ -209,7 +209,7 @@ func (s *Service) startSession(ctx context.Context, u users.User, gen int64, amr
 	if err != nil {
 		return TokenPair{}, err
 	}
-	access, c, err := s.tokens.IssueAccess(Claims{Subject: u.ID, Role: Role(u.Role), Generation: gen, AMR: amr})
+	access, c, err := s.tokens.IssueAccess(Claims{Subject: u.ID, Role: Role(u.Role), Generation: gen, AMR: amr, SessionID: ss.ID})
 	if err != nil {
 		// Do not leave a family behind that nobody holds an access token for.
 		_ = s.users.RevokeSession(context.WithoutCancel(ctx), u.ID, ss.ID)
@@ -406,7 +406,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string, m Meta) (Tok
 	if u.TOTPEnabled {
 		amr = append(amr, AMRMFA)
 	}
-	access, c, err := s.tokens.IssueAccess(Claims{Subject: u.ID, Role: Role(u.Role), Generation: u.TokenGeneration, AMR: amr})
+	access, c, err := s.tokens.IssueAccess(Claims{Subject: u.ID, Role: Role(u.Role), Generation: u.TokenGeneration, AMR: amr, SessionID: ss.ID})
 	if err != nil {
 		return TokenPair{}, fmt.Errorf("auth: refresh: %w", err)
 	}
@@ -459,7 +459,9 @@ func (s *Service) Authenticate(ctx context.Context, accessToken string) (Princip
 // Logout ends the caller's session: the family of refreshToken (when given)
 // is revoked, and the access token's jti is denied until it expires
 // (issue 3, "Logout revokes the refresh family and denies the access
-// token's jti").
+// token's jti"). The session the access token was issued for (its sid
+// claim) is revoked too, so a client that does not present its refresh
+// token still ends its session rather than leaving it alive.
 //
 // A refresh token that belongs to another user is revoked all the same and
 // audited as auth.logout_foreign_token: holding it is full power over its
@@ -484,6 +486,18 @@ func (s *Service) Logout(ctx context.Context, p Principal, refreshToken string, 
 			})
 		default:
 			target = sessionTarget(ss.ID)
+		}
+	}
+	if sid := p.Claims.SessionID; sid != "" && len(sid) <= maxIDBytes && target != sessionTarget(sid) {
+		// The store checks the owner in the same statement; a session
+		// revoked already (by the refresh token above) is ErrNotFound.
+		err := s.users.RevokeSession(ctx, p.UserID, sid)
+		switch {
+		case errors.Is(err, users.ErrNotFound):
+		case err != nil:
+			return fmt.Errorf("auth: logout: %w", err)
+		case target == "":
+			target = sessionTarget(sid)
 		}
 	}
 	if err := s.users.RevokeAccessToken(ctx, p.Claims.ID, p.Claims.ExpiresAt); err != nil {

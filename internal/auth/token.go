@@ -75,6 +75,7 @@ type Claims struct {
 	ID         string    // jti: random, for the logout deny list
 	Generation int64     // gen: the user's token generation; a bump revokes every older token
 	AMR        []string  // amr: how the user authenticated (AMRPassword, AMROTP, AMRMFA)
+	SessionID  string    // sid: the session (refresh family) of an access token; "" in challenges
 	IssuedAt   time.Time // iat
 	NotBefore  time.Time // nbf
 	ExpiresAt  time.Time // exp
@@ -93,6 +94,7 @@ type jwtClaims struct {
 	Type string   `json:"typ"`
 	Gen  int64    `json:"gen"`
 	AMR  []string `json:"amr,omitempty"`
+	Sid  string   `json:"sid,omitempty"`
 }
 
 // TokensConfig configures Tokens.
@@ -277,6 +279,7 @@ func (t *Tokens) sign(c Claims) (string, error) {
 		Type: c.Type,
 		Gen:  c.Generation,
 		AMR:  c.AMR,
+		Sid:  c.SessionID,
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jc)
 	tok.Header["kid"] = t.current.id
@@ -337,6 +340,7 @@ func (t *Tokens) verify(token, typ string) (Claims, error) {
 		ID:         jc.ID,
 		Generation: jc.Gen,
 		AMR:        jc.AMR,
+		SessionID:  jc.Sid,
 		KeyID:      kid,
 	}
 	if jc.Type != typ {

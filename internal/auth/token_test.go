@@ -657,3 +657,25 @@ func BenchmarkIssueAndVerifyAccess(b *testing.B) {
 		}
 	}
 }
+
+func TestSessionIDClaimRoundTrips(t *testing.T) {
+	tk := mustTokens(t, testTokensConfig(newFakeClock()))
+	c := ann
+	c.SessionID = "0123456789abcdef0123456789abcdef"
+	s, issued := mustIssue(t, tk, c)
+	if issued.SessionID != c.SessionID {
+		t.Fatalf("issued sid = %q", issued.SessionID)
+	}
+	got, err := tk.VerifyAccess(s)
+	if err != nil || got.SessionID != c.SessionID {
+		t.Fatalf("verified sid = %q, %v", got.SessionID, err)
+	}
+	if p := decodePart(t, s, 1); p["sid"] != c.SessionID {
+		t.Errorf("payload = %v, want sid", p)
+	}
+	// A token without a session (a challenge) carries no sid at all.
+	s, _ = mustIssue(t, tk, ann)
+	if _, ok := decodePart(t, s, 1)["sid"]; ok {
+		t.Error("empty sid encoded")
+	}
+}

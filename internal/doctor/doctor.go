@@ -149,8 +149,15 @@ func Check(c *config.Config, x Extra) Report {
 	}
 	add("Security logging", true, "structured JSON logs with redaction; hash-chained audit trail", "", "", Pass)
 
+	add("2FA for admin accounts", c.StaffNeed2FA(),
+		"support and admin users must enrol and complete TOTP at every login",
+		"REQUIRE_2FA_FOR_STAFF=false lets staff sign in with a password alone",
+		"unset REQUIRE_2FA_FOR_STAFF (on in production) or set it to true", Fail)
+	add("Password hashing", c.BcryptCost >= 12,
+		fmt.Sprintf("bcrypt cost %d", c.BcryptCost), fmt.Sprintf("bcrypt cost %d is below 12", c.BcryptCost),
+		"set BCRYPT_COST=12 or more", Fail)
 	for _, item := range []string{
-		"Alert channels (Telegram/Email/Webhook)", "Circuit breaker", "2FA for admin accounts",
+		"Alert channels (Telegram/Email/Webhook)", "Circuit breaker",
 		"Automated backups", "Key age and rotation",
 	} {
 		r = append(r, Result{Item: item, Status: Warn, Detail: "not available yet", Fix: "arrives in a later release"})

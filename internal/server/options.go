@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"supportbot/internal/audit"
+	"supportbot/internal/auth"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/ratelimit"
 )
@@ -88,9 +89,16 @@ type Deps struct {
 	Random  io.Reader         // request IDs and CSP nonces; default crypto/rand
 	Schemas fs.FS             // request-body schemas; default api.Schemas()
 
+	// Auth runs the identity flows (issue 3). When set, New registers the
+	// identity routes (/api/v1/auth/…, /api/v1/me…, /api/v1/admin/users…)
+	// and authenticates every request with Auth.Authenticate; Authenticator
+	// must then be nil. Its clock should be Clock, so cookie lifetimes and
+	// admin views agree with the tokens.
+	Auth *auth.Service
+
 	// Authenticator checks access tokens (Bearer header or session cookie)
-	// for the authentication step; the lead adapts auth's service to it.
-	// Optional until issue 3 is wired: without it only public routes may be
-	// declared, and New fails naming any other.
+	// for the authentication step, for tests with a fake; production sets
+	// Auth instead. Without either, only public routes may be declared, and
+	// New fails naming any other.
 	Authenticator middleware.Authenticator
 }

@@ -10,6 +10,7 @@ import (
 
 	"supportbot/api"
 	apiroutes "supportbot/internal/api"
+	"supportbot/internal/http/cookie"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/http/request"
 	"supportbot/internal/http/response"
@@ -31,10 +32,12 @@ type Server struct {
 
 // New builds the server: the middleware chain around every API and UI route
 // (and extra, routes added by tests through the same builder), the TLS
-// settings and the timeouts. It fails, naming the problem, on an unsafe or
-// incomplete setting: a wildcard CORS origin, a route without policy, a
-// route that requires signing in without an Authenticator, an unreadable
-// certificate, rate limiting without a limiter.
+// settings and the timeouts. With Deps.Auth the identity routes of issue 3
+// are served and requests are authenticated by the auth service. It fails,
+// naming the problem, on an unsafe or incomplete setting: a wildcard CORS
+// origin, a route without policy, a route that requires signing in without
+// an Authenticator, both Auth and Authenticator, an unreadable certificate,
+// rate limiting without a limiter.
 func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	if deps.Logger == nil || deps.DB == nil {
 		return nil, errors.New("server: Deps.Logger and Deps.DB are required")
@@ -68,8 +71,19 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 			slog.String("event", "server.ratelimit_off"))
 	}
 
+	authenticator := deps.Authenticator
+	if deps.Auth != nil {
+		if deps.Authenticator != nil {
+			return nil, errors.New("server: set Deps.Auth or Deps.Authenticator, not both")
+		}
+		authenticator = serviceAuthenticator{svc: deps.Auth}
+	}
+	// The session cookies: __Host- and Secure unless DevCookies (plain-HTTP
+	// development), the same names the authentication step reads.
+	jar := cookie.Jar{Secure: !opts.DevCookies, Clock: deps.Clock}
+
 	routes := slices.Concat(
-		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping}),
+		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping, Auth: deps.Auth, Cookies: jar, Clock: deps.Clock}),
 		site.Routes(),
 		extra,
 	)
@@ -92,7 +106,7 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 		Clock:   deps.Clock,
 		Random:  deps.Random,
 
-		Authenticator: deps.Authenticator,
+		Authenticator: authenticator,
 	}, routes)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)

@@ -47,6 +47,31 @@ func TestPolicyRolesIsCanonical(t *testing.T) {
 	}
 }
 
+func TestPolicyAdmits(t *testing.T) {
+	tests := []struct {
+		policy Policy
+		admits string // one letter per role of auth.Roles(): Y or N
+	}{
+		{PolicyPublic, "YYY"},
+		{PolicyAuthenticated, "YYY"},
+		{PolicyStaff, "NYY"},
+		{PolicyAdmin, "NNY"},
+		{PolicyRoles(auth.RoleCustomer), "YNN"},
+		{"roles:admin,support", "NNN"}, // not canonical: unknown, admits nobody
+		{"", "NNN"},
+	}
+	for _, tt := range tests {
+		for i, role := range auth.Roles() {
+			if got := tt.policy.Admits(role); got != (tt.admits[i] == 'Y') {
+				t.Errorf("%q.Admits(%s) = %t", tt.policy, role, got)
+			}
+		}
+		if tt.policy.Admits("root") || tt.policy.Admits("") {
+			t.Errorf("%q admits an invalid role", tt.policy)
+		}
+	}
+}
+
 func TestRouteAccessDeclarations(t *testing.T) {
 	ok := func(http.ResponseWriter, *http.Request) error { return nil }
 	tests := []struct {

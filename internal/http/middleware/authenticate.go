@@ -16,10 +16,12 @@ import (
 	"supportbot/internal/http/response"
 )
 
-// wwwAuthenticate is the challenge of every 401. It is the same whether the
+// WWWAuthenticate is the challenge of every 401. It is the same whether the
 // credentials were missing, malformed, expired or revoked: the client is
-// never told why (issue 3; ASVS 4.0.3 V3.5.3, V7.4.1), the log is.
-const wwwAuthenticate = `Bearer realm="supportbot"`
+// never told why (issue 3; ASVS 4.0.3 V3.5.3, V7.4.1), the log is. The
+// identity handlers send it with their own 401s (a failed login or
+// refresh) too.
+const WWWAuthenticate = `Bearer realm="supportbot"`
 
 // queryCredentials are the query parameters that would carry a token in a
 // URL, where it would end up in logs, proxies, browser history and Referer
@@ -108,7 +110,7 @@ func authenticate(g *guard, api bool) step {
 			}
 			if err != nil {
 				if err.Status == http.StatusUnauthorized {
-					w.Header().Set("WWW-Authenticate", wwwAuthenticate)
+					w.Header().Set("WWW-Authenticate", WWWAuthenticate)
 				}
 				g.errs.Write(w, r, err)
 				return

@@ -17,12 +17,19 @@ import (
 // policy check, so neither anonymous floods nor unauthorised callers make
 // the server parse large bodies. The handler gets the validated bytes and
 // decodes them into its own type with request.DecodeJSON.
-func validateBody(schema *request.Schema, errs *response.ErrorWriter) step {
+//
+// With optional (Route.OptionalBody) a request without a body (Content-Length
+// 0) passes unread; a chunked one is read and must be valid like any other.
+func validateBody(schema *request.Schema, optional bool, errs *response.ErrorWriter) step {
 	if schema == nil {
 		return nil
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if optional && r.ContentLength == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
 			data, err := request.ReadJSON(r, schema)
 			if err != nil {
 				errs.Write(w, r, err)

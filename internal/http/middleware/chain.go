@@ -160,7 +160,7 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 			authenticate(access, rt.isAPI()),                    // 8. authentication: bearer header or session cookie, never the URL (400, 401)
 			when(apiLimited && signIns, userLimited),            // 9. rate limit per signed-in user (API only)
 			authorize(access),                                   // 10. authorization: the route's policy, deny by default (403, mfa_required)
-			validateBody(schema, d.Errors),                      // 11. the body: one JSON value valid against the route's schema
+			validateBody(schema, rt.OptionalBody, d.Errors),     // 11. the body: one JSON value valid against the route's schema
 			when(!rt.Stream, timeout),                           // 12. handler deadline, then the handler (ownership: Authorize)
 		)
 	}

@@ -16,6 +16,12 @@ type Identity struct {
 	TokenID   string    // the token's jti, for logout's deny list
 	ExpiresAt time.Time // when the access token expires
 	MFA       bool      // the session was established with a second factor (amr)
+	// Principal is the auth service's view of the caller (claims and the
+	// account as loaded for this request) when the Authenticator is the
+	// server's adapter of auth.Service; the zero value with other
+	// Authenticators. Handlers pass it to the service's methods. It holds
+	// the password hash: never encode or log it whole.
+	Principal auth.Principal
 }
 
 // Actor returns the identity as auth.Authorize's actor.

@@ -189,6 +189,17 @@ func TestRouteCheckExplainsEveryProblem(t *testing.T) {
 	}
 }
 
+func TestOptionalBodyNeedsASchema(t *testing.T) {
+	ok := func(http.ResponseWriter, *http.Request) error { return nil }
+	err := Route{Method: "POST", Pattern: "/x", Policy: PolicyPublic, NoBody: true, OptionalBody: true, Handler: ok}.check()
+	if err == nil || !strings.Contains(err.Error(), "OptionalBody needs a Schema") {
+		t.Errorf("err = %v", err)
+	}
+	if err := (Route{Method: "POST", Pattern: "/x", Policy: PolicyPublic, Schema: "s", OptionalBody: true, Handler: ok}).check(); err != nil {
+		t.Errorf("a schema route with an optional body: %v", err)
+	}
+}
+
 // cue is a deadline context that expires when the test says so, so deadline
 // tests are exact instead of racing a clock (DESIGN.md, invariant 9).
 type cue struct {

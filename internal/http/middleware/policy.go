@@ -87,6 +87,21 @@ func (p Policy) roles() ([]auth.Role, bool) {
 	return roles, true
 }
 
+// Admits reports whether p lets a signed-in user of role in: every role
+// for PolicyPublic and PolicyAuthenticated, the listed ones for
+// PolicyRoles, none for an unknown policy. Tests derive the expected
+// answer of every route × role from it (issue 3, the route × role matrix).
+func (p Policy) Admits(role auth.Role) bool {
+	if !role.Valid() {
+		return false
+	}
+	if p == PolicyPublic {
+		return true
+	}
+	roles, ok := p.roles()
+	return ok && slices.Contains(roles, role)
+}
+
 // knownPolicy reports whether the router can enforce p.
 func knownPolicy(p Policy) bool {
 	_, ok := p.roles()
@@ -152,7 +167,7 @@ func authorize(g *guard) step {
 			c := callerFrom(r.Context())
 			switch {
 			case c == nil: // unreachable: authenticate refused anonymous callers
-				w.Header().Set("WWW-Authenticate", wwwAuthenticate)
+				w.Header().Set("WWW-Authenticate", WWWAuthenticate)
 				g.errs.Write(w, r, response.Unauthorized(errorf("authorization: no caller on %s", g.route)))
 				return
 			case !slices.Contains(g.admits, c.id.Role):

@@ -48,6 +48,12 @@ type Route struct {
 	Schema string
 	// NoBody declares that the route takes no request body; one is refused.
 	NoBody bool
+	// OptionalBody lets a route with a Schema also be called without a
+	// body (Content-Length 0): the schema check is skipped and the handler
+	// finds r.ContentLength == 0. A body that is sent is validated as
+	// always. For endpoints whose one member may come from elsewhere, like
+	// the refresh token that browsers send as a cookie.
+	OptionalBody bool
 	// ContentTypes lists the accepted request media types; default
 	// application/json only.
 	ContentTypes []string
@@ -90,6 +96,9 @@ func (rt Route) check() error {
 	}
 	if rt.Schema != "" && rt.NoBody {
 		errs = append(errs, errors.New("both Schema and NoBody set"))
+	}
+	if rt.OptionalBody && rt.Schema == "" {
+		errs = append(errs, errors.New("OptionalBody needs a Schema for the body that is sent"))
 	}
 	if slices.Contains(bodyMethods, rt.Method) && rt.Schema == "" && !rt.NoBody {
 		errs = append(errs, errors.New("a request body needs a Schema (or NoBody if there is none)"))

@@ -1,0 +1,24 @@
+package api
+
+import (
+	"net/http"
+
+	"supportbot/internal/http/middleware"
+	"supportbot/internal/http/response"
+)
+
+// adminUserShow answers GET /api/v1/admin/users/{id}: one account as an
+// admin sees it; 404 for an unknown id.
+func adminUserShow(d Deps) middleware.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := principal(r)
+		if err != nil {
+			return err
+		}
+		u, err := d.Auth.GetUser(r.Context(), p, r.PathValue("id"), meta(r))
+		if err != nil {
+			return authError(w, err)
+		}
+		return response.JSON(w, http.StatusOK, newUserView(u, d.now()))
+	}
+}
