@@ -1,0 +1,130 @@
+// Command loadgen sends a bounded load of HTTP requests to a supportbot
+// server on this machine and prints throughput and latency percentiles. It
+// refuses any target that is not a loopback address: load tests here stay
+// on 127.0.0.1.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	target := flag.String("url", "http://127.0.0.1:8080/healthz", "URL to request (loopback only)")
+	conc := flag.Int("c", 16, "concurrent connections")
+	n := flag.Int("n", 20000, "total requests (at most 1,000,000)")
+	limit := flag.Duration("max", 60*time.Second, "stop after this long whatever n says")
+	bearer := flag.String("bearer", "", "access token sent as Authorization: Bearer (read from the env var named here)")
+	flag.Parse()
+
+	u, err := checkTarget(*target)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(2)
+	}
+	if *n < 1 || *n > 1_000_000 || *conc < 1 || *conc > 1024 {
+		fmt.Fprintln(os.Stderr, "loadgen: -n must be 1..1000000 and -c 1..1024")
+		os.Exit(2)
+	}
+	token := ""
+	if *bearer != "" {
+		token = os.Getenv(*bearer)
+	}
+	r := run(u.String(), token, *conc, *n, *limit)
+	fmt.Print(r)
+	if r.failed > 0 {
+		os.Exit(1)
+	}
+}
+
+// checkTarget accepts only http(s) URLs whose host is a loopback address.
+func checkTarget(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, errors.New("-url must be an http(s) URL")
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return u, nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("%q is not a loopback address: load goes to 127.0.0.1 only", host)
+	}
+	return u, nil
+}
+
+type result struct {
+	sent, failed int64
+	statuses     map[int]int64
+	elapsed      time.Duration
+	latencies    []time.Duration
+}
+
+func (r result) String() string {
+	slices.Sort(r.latencies)
+	pct := func(p float64) time.Duration {
+		if len(r.latencies) == 0 {
+			return 0
+		}
+		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
+	}
+	return fmt.Sprintf("requests %d in %s: %.0f req/s; latency p50 %s p90 %s p99 %s max %s; statuses %v; transport errors %d\n",
+		r.sent, r.elapsed.Round(time.Millisecond), float64(r.sent)/r.elapsed.Seconds(),
+		pct(0.50), pct(0.90), pct(0.99), pct(1), r.statuses, r.failed)
+}
+
+func run(target, token string, conc, n int, limit time.Duration) result {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
+	var next atomic.Int64
+	deadline := time.Now().Add(limit)
+	var mu sync.Mutex
+	res := result{statuses: map[int]int64{}, latencies: make([]time.Duration, 0, n)}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			var lat []time.Duration
+			statuses := map[int]int64{}
+			var failed int64
+			for next.Add(1) <= int64(n) && time.Now().Before(deadline) {
+				req, _ := http.NewRequest(http.MethodGet, target, nil)
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					failed++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat = append(lat, time.Since(t0))
+				statuses[resp.StatusCode]++
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			res.latencies = append(res.latencies, lat...)
+			res.failed += failed
+			for k, v := range statuses {
+				res.statuses[k] += v
+			}
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.sent = int64(len(res.latencies)) + res.failed
+	return res
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestOnlyLoopbackTargets(t *testing.T) {
+	for _, ok := range []string{"http://127.0.0.1:8080/healthz", "http://localhost/x", "https://[::1]:8443/", "http://127.8.9.10/"} {
+		if _, err := checkTarget(ok); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"http://10.0.0.1/", "http://192.168.1.2/", "http://example.com/", "ftp://127.0.0.1/", "http://0.0.0.0/", "127.0.0.1"} {
+		if _, err := checkTarget(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestRunCountsEveryRequest(t *testing.T) {
+	var got atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	r := run(srv.URL, "tok", 4, 200, time.Minute)
+	if r.sent != 200 || r.statuses[200] != 200 || got.Load() != 200 || r.failed != 0 {
+		t.Fatalf("sent %d, statuses %v, server saw %d", r.sent, r.statuses, got.Load())
+	}
+	if !strings.Contains(r.String(), "requests 200") {
+		t.Fatalf("report: %s", r)
+	}
+}
