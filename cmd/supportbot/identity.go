@@ -53,10 +53,16 @@ func newIdentity(c *config.Config, k *keys, store *users.Store, limiter ratelimi
 	tc := auth.TokensConfig{Current: []byte(c.SecretKey), Issuer: tokenIssuer, Audience: tokenAudience,
 		AccessTTL: c.AccessTokenTTL, Leeway: 30 * time.Second, Clock: now}
 	if c.SecretKeyPrevious != "" {
-		// Tokens signed before the rotation stay valid for the grace period,
-		// counted from this start.
+		// Tokens signed before the rotation stay valid until an absolute
+		// time: a grace counted from each start would be renewed by every
+		// restart, keeping a leaked old key alive (found by review).
+		if !now().Before(c.SecretKeyPrevUntil) {
+			_ = hasher.Close()
+			return nil, fmt.Errorf("SECRET_KEY_PREVIOUS_UNTIL (%s) has passed: remove SECRET_KEY_PREVIOUS and SECRET_KEY_PREVIOUS_UNTIL",
+				c.SecretKeyPrevUntil.Format(time.RFC3339))
+		}
 		tc.Previous = [][]byte{[]byte(c.SecretKeyPrevious)}
-		tc.GraceUntil = now().Add(c.SecretKeyGrace)
+		tc.GraceUntil = c.SecretKeyPrevUntil
 	}
 	tokens, err := auth.NewTokens(tc)
 	if err != nil {

@@ -80,7 +80,7 @@ func identityRoutes(d Deps) []middleware.Route {
 		{Method: "GET", Pattern: "/api/v1/me", Policy: anyone, Action: auth.ActionMeRead, Handler: meShow(d)},
 		{Method: "PATCH", Pattern: "/api/v1/me", Policy: anyone, Action: auth.ActionMeUpdate, Schema: "me_update", Handler: meUpdate(d)},
 		{Method: "POST", Pattern: "/api/v1/me/password", Policy: anyone, Action: auth.ActionMePasswordChange, Schema: "me_password", Handler: mePasswordChange(d)},
-		{Method: "POST", Pattern: "/api/v1/me/2fa/enroll", Policy: anyone, Action: auth.ActionMeTwoFactorManage, NoBody: true, Handler: meTwoFactorEnroll(d)},
+		{Method: "POST", Pattern: "/api/v1/me/2fa/enroll", Policy: anyone, Action: auth.ActionMeTwoFactorManage, Schema: "me_2fa_enroll", Handler: meTwoFactorEnroll(d)},
 		{Method: "POST", Pattern: "/api/v1/me/2fa/confirm", Policy: anyone, Action: auth.ActionMeTwoFactorManage, Schema: "me_2fa_confirm", Handler: meTwoFactorConfirm(d)},
 		{Method: "POST", Pattern: "/api/v1/me/2fa/disable", Policy: anyone, Action: auth.ActionMeTwoFactorManage, Schema: "me_2fa_disable", Handler: meTwoFactorDisable(d)},
 		{Method: "GET", Pattern: "/api/v1/me/sessions", Policy: anyone, Action: auth.ActionSessionsManage, Handler: meSessionsList(d)},

@@ -23,9 +23,11 @@ import (
 // /me/2fa/enroll, or PendingLogin.UserID from CheckChallenge for a staff
 // member enrolling at login. Either way a secret in use is never replaced:
 // while TOTP is enabled this fails with ErrMFAEnabled, so a stolen password
-// alone cannot swap the authenticator of an enrolled account. Enrolment
-// adds a factor and so does not ask for the password again; disabling one
-// does (DisableMFA).
+// alone cannot swap the authenticator of an enrolled account. From /me the
+// caller must Reauthenticate first (the handler asks for the current
+// password in the same request): adding a factor is a 2FA change, and a
+// stolen access token must not be able to put the thief's authenticator on
+// the account. At login the challenge token already proves the password.
 func (s *Service) BeginEnrollment(ctx context.Context, userID string) (secret, uri string, png []byte, err error) {
 	u, err := s.users.Get(ctx, userID)
 	if errors.Is(err, users.ErrNotFound) || err == nil && u.Disabled {

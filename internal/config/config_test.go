@@ -119,10 +119,13 @@ func TestProductionRefusesUnsafeSettings(t *testing.T) {
 		{"neither TLS nor trusted proxy", func(m map[string]string) { delete(m, "TRUSTED_PROXIES") }, "TLS_CERT_FILE", "HTTPS"},
 		{"bcrypt cost below 12", func(m map[string]string) { m["BCRYPT_COST"] = "10" }, "BCRYPT_COST", "at least 12"},
 		{"previous secret equal to current", func(m map[string]string) { m["SECRET_KEY_PREVIOUS"] = m["SECRET_KEY"] }, "SECRET_KEY_PREVIOUS", "differ"},
-		{"rotation grace shorter than a token", func(m map[string]string) {
+		{"previous secret without an end", func(m map[string]string) {
 			m["SECRET_KEY_PREVIOUS"] = strings.Repeat("9f8e7d6c5b4a", 6)
-			m["SECRET_KEY_GRACE"] = "1m"
-		}, "SECRET_KEY_GRACE", "ACCESS_TOKEN_TTL"},
+		}, "SECRET_KEY_PREVIOUS_UNTIL", "required"},
+		{"previous secret end not a time", func(m map[string]string) {
+			m["SECRET_KEY_PREVIOUS"] = strings.Repeat("9f8e7d6c5b4a", 6)
+			m["SECRET_KEY_PREVIOUS_UNTIL"] = "15m"
+		}, "SECRET_KEY_PREVIOUS_UNTIL", "RFC 3339"},
 		{"TLS key without certificate", func(m map[string]string) { m["TLS_KEY_FILE"] = "/x/key.pem" }, "TLS_CERT_FILE", "required"},
 	}
 	for _, tt := range tests {

@@ -46,7 +46,7 @@ type Config struct {
 	RefreshTokenTTL    time.Duration
 	Require2FAForStaff *bool // nil: required in production, optional in development
 	SecretKeyPrevious  string
-	SecretKeyGrace     time.Duration
+	SecretKeyPrevUntil time.Time
 
 	PaymentMethod string
 
@@ -169,11 +169,11 @@ var options = []option{
 		doc: "Support and admin users must complete TOTP at every login and enrol before getting a session; unset means on in production, off in development.",
 		set: func(c *Config, v string) error { return optionalBool(&c.Require2FAForStaff, v) }},
 	{name: "SECRET_KEY_PREVIOUS", def: "", secret: true, kind: "string",
-		doc: "The SECRET_KEY before a rotation: access tokens it signed keep verifying for SECRET_KEY_GRACE.",
+		doc: "The SECRET_KEY before a rotation: access tokens it signed keep verifying until SECRET_KEY_PREVIOUS_UNTIL.",
 		set: func(c *Config, v string) error { c.SecretKeyPrevious = v; return nil }},
-	{name: "SECRET_KEY_GRACE", def: "15m", kind: "duration",
-		doc: "How long after start tokens signed with SECRET_KEY_PREVIOUS are still accepted (at least ACCESS_TOKEN_TTL).",
-		set: func(c *Config, v string) error { return duration(&c.SecretKeyGrace, v, 0, 7*24*time.Hour) }},
+	{name: "SECRET_KEY_PREVIOUS_UNTIL", def: "", kind: "RFC 3339 time",
+		doc: "When tokens signed with SECRET_KEY_PREVIOUS stop being accepted (rotation time + ACCESS_TOKEN_TTL is enough). An absolute time, so restarts never extend it; past it the server refuses to start until both are removed.",
+		set: func(c *Config, v string) error { return timestamp(&c.SecretKeyPrevUntil, v) }},
 
 	{name: "PAYMENT_METHOD", def: "manual", kind: "manual",
 		doc: "Only manual payment is supported; automated card payments are disabled for PCI-DSS compliance.",

@@ -62,6 +62,19 @@ func duration(dst *time.Duration, v string, lo, hi time.Duration) error {
 	return nil
 }
 
+func timestamp(dst *time.Time, v string) error {
+	if v == "" {
+		*dst = time.Time{}
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return errors.New("must be an RFC 3339 time such as 2026-11-22T15:00:00Z")
+	}
+	*dst = t
+	return nil
+}
+
 func boolean(dst *bool, v string) error {
 	b, err := strconv.ParseBool(v)
 	if err != nil {

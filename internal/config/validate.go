@@ -66,8 +66,11 @@ func (c *Config) Validate() error {
 	if c.SecretKeyPrevious != "" && c.SecretKeyPrevious == c.SecretKey {
 		add("SECRET_KEY_PREVIOUS", "must differ from SECRET_KEY")
 	}
-	if c.SecretKeyPrevious != "" && c.SecretKeyGrace < c.AccessTokenTTL {
-		add("SECRET_KEY_GRACE", "must be at least ACCESS_TOKEN_TTL (%s) so tokens issued just before the rotation stay valid", c.AccessTokenTTL)
+	if c.SecretKeyPrevious != "" && c.SecretKeyPrevUntil.IsZero() {
+		add("SECRET_KEY_PREVIOUS_UNTIL", "is required with SECRET_KEY_PREVIOUS: the time its tokens stop being accepted (rotation time + ACCESS_TOKEN_TTL)")
+	}
+	if c.SecretKeyPrevious == "" && !c.SecretKeyPrevUntil.IsZero() {
+		add("SECRET_KEY_PREVIOUS_UNTIL", "is set without SECRET_KEY_PREVIOUS")
 	}
 	if !c.Development {
 		errs = append(errs, c.productionErrors()...)

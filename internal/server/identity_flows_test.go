@@ -194,7 +194,13 @@ func TestTwoFactorThroughMe(t *testing.T) {
 	bearer := withBearer(s.AccessToken)
 
 	f.call("POST", "/api/v1/me/2fa/confirm", map[string]string{"code": "123456"}, bearer).want(t, 400)
-	en := decodeAs[enrollmentBody](t, f.call("POST", "/api/v1/me/2fa/enroll", nil, bearer).want(t, 200))
+	// A session alone cannot add a second factor (review finding: a stolen
+	// token could lock the owner out); the password must come with it.
+	f.call("POST", "/api/v1/me/2fa/enroll", nil, bearer).want(t, 400)
+	if code := f.call("POST", "/api/v1/me/2fa/enroll", map[string]string{"current_password": "Wrong-Password-99!"}, bearer).want(t, 403).errorCode(t); code != "reauth_failed" {
+		t.Errorf("wrong password: code %q, want reauth_failed", code)
+	}
+	en := decodeAs[enrollmentBody](t, f.call("POST", "/api/v1/me/2fa/enroll", map[string]string{"current_password": testPassword}, bearer).want(t, 200))
 	if en.Secret == "" || !strings.Contains(en.OTPAuthURI, "secret=") || len(en.QRPNGBase64) < 100 {
 		t.Fatalf("enrolment = %+v", en)
 	}
@@ -212,7 +218,7 @@ func TestTwoFactorThroughMe(t *testing.T) {
 	if len(codes) != auth.RecoveryCodeCount {
 		t.Fatalf("recovery codes = %v", codes)
 	}
-	if code := f.call("POST", "/api/v1/me/2fa/enroll", nil, bearer).want(t, 400).errorCode(t); code != "mfa_enabled" {
+	if code := f.call("POST", "/api/v1/me/2fa/enroll", map[string]string{"current_password": testPassword}, bearer).want(t, 400).errorCode(t); code != "mfa_enabled" {
 		t.Errorf("enrol again: %s", code)
 	}
 

@@ -160,7 +160,9 @@ var recipes = map[string]recipe{
 	"POST /api/v1/me/password": func(*mcase) (any, string) {
 		return map[string]string{"current_password": testPassword, "new_password": "Green-Teapot-77-Hums"}, ""
 	},
-	"POST /api/v1/me/2fa/enroll": noBody,
+	"POST /api/v1/me/2fa/enroll": func(*mcase) (any, string) {
+		return map[string]string{"current_password": testPassword}, ""
+	},
 	"POST /api/v1/me/2fa/confirm": func(c *mcase) (any, string) {
 		code := "000000"
 		if c.actor.role != "" {
