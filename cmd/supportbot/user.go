@@ -293,6 +293,12 @@ func runUserChange(a *app, cmd string, args []string) int {
 		event, detail = "admin.role_changed", fmt.Sprintf("from=%s to=%s", u.Role, r)
 		err = env.store.SetRole(ctx, u.ID, r)
 	}
+	if errors.Is(err, users.ErrLastAdmin) {
+		// The store refuses atomically, so two operators racing each
+		// other cannot both take away "the other" last admin.
+		fmt.Fprintf(a.stderr, "supportbot user %s: %s is the last enabled admin, and an instance must keep one enabled admin; add or enable another admin first\n", cmd, u.ID)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot user %s: %v\n", cmd, err)
 		return 1

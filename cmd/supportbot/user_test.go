@@ -61,6 +61,12 @@ func TestUserCommands(t *testing.T) {
 		}
 	})
 
+	// A second admin, so Ada may be disabled and demoted below.
+	code, out, errOut = run(t, env, "user", "add", "--role", "admin", "--email", "bea@shop.example", "--name", "Bea", "--password-file", good)
+	if code != 0 || !strings.Contains(out, "created admin") {
+		t.Fatalf("add second admin: exit %d %s %s", code, out, errOut)
+	}
+
 	for _, step := range []struct {
 		args  []string
 		state string
@@ -80,6 +86,28 @@ func TestUserCommands(t *testing.T) {
 			t.Fatalf("after %v list shows:\n%s", step.args, out)
 		}
 	}
+	// Ada is support now: Bea is the last enabled admin, and neither a
+	// demotion nor disabling may take her away.
+	t.Run("last enabled admin kept", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"disable", "bea@shop.example"},
+			{"set-role", "bea@shop.example", "support"},
+			{"set-role", "bea@shop.example", "customer"},
+		} {
+			code, _, errOut := run(t, env, append([]string{"user"}, args...)...)
+			if code != 1 || !strings.Contains(errOut, "must keep one enabled admin") {
+				t.Errorf("%v: exit %d %s", args, code, errOut)
+			}
+		}
+		code, out, _ := run(t, env, "user", "list", "--role", "admin")
+		if code != 0 || !strings.Contains(out, "bea@shop.example") || !strings.Contains(out, "active") {
+			t.Fatalf("Bea changed:\n%s", out)
+		}
+		// Setting the role she has already is no demotion.
+		if code, _, errOut := run(t, env, "user", "set-role", "bea@shop.example", "admin"); code != 0 {
+			t.Errorf("set-role admin on the last admin: exit %d %s", code, errOut)
+		}
+	})
 	if code, _, errOut := run(t, env, "user", "disable", "nobody@shop.example"); code != 1 || !strings.Contains(errOut, "no such account") {
 		t.Fatalf("unknown account: exit %d %s", code, errOut)
 	}

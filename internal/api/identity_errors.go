@@ -25,6 +25,7 @@ const (
 	CodeEmailTaken            = "email_taken"
 	CodeRegistrationClosed    = "registration_closed"
 	CodeSelfChange            = "self_change"
+	CodeLastAdmin             = "last_admin"
 	CodeMFAEnabled            = "mfa_enabled"
 	CodeMFANotEnabled         = "mfa_not_enabled"
 	CodeEnrollmentNotStarted  = "enrollment_not_started"
@@ -96,6 +97,9 @@ func authError(w http.ResponseWriter, err error) error {
 	case errors.Is(err, auth.ErrRegistrationClosed):
 		return &response.Error{Status: http.StatusForbidden, Code: CodeRegistrationClosed,
 			Message: "Registration is closed.", Err: err}
+	case errors.Is(err, auth.ErrLastAdmin): // before ErrForbidden, which it also matches
+		return &response.Error{Status: http.StatusForbidden, Code: CodeLastAdmin,
+			Message: "An instance must keep one enabled admin; add or enable another admin first.", Err: err}
 	case errors.Is(err, auth.ErrSelfChange):
 		return &response.Error{Status: http.StatusForbidden, Code: CodeSelfChange,
 			Message: "Admins cannot demote or disable their own account or reset their own two-factor authentication; ask another admin.", Err: err}

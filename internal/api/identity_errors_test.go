@@ -40,6 +40,7 @@ func TestAuthErrorMapping(t *testing.T) {
 		{"email taken", auth.ErrEmailTaken, 400, CodeEmailTaken, "/email", "", false},
 		{"registration closed", auth.ErrRegistrationClosed, 403, CodeRegistrationClosed, "", "", false},
 		{"self change", auth.ErrSelfChange, 403, CodeSelfChange, "", "", false},
+		{"last admin, which is also forbidden", fmt.Errorf("auth: update: %w", auth.ErrLastAdmin), 403, CodeLastAdmin, "", "", false},
 		{"mfa enabled", fmt.Errorf("x: %w", auth.ErrMFAEnabled), 400, CodeMFAEnabled, "", "", false},
 		{"mfa not enabled", auth.ErrMFANotEnabled, 400, CodeMFANotEnabled, "", "", false},
 		{"enrolment not started", auth.ErrEnrollmentNotStarted, 400, CodeEnrollmentNotStarted, "", "", false},

@@ -11,6 +11,54 @@ import (
 	"supportbot/internal/users"
 )
 
+// ErrLastAdmin refuses a change that would leave the instance without an
+// enabled admin (users.ErrLastAdmin): the target is the last one. Every
+// other path there is ErrSelfChange; this one is reached when two admins
+// demote or disable each other at the same moment and the other change
+// committed first. It matches ErrForbidden too, so a caller that knows only
+// ErrForbidden still refuses with 403.
+var ErrLastAdmin = fmt.Errorf("auth: an instance must keep one enabled admin: %w", ErrForbidden)
+
+// actingAdmin authorizes action on the policy and then reloads the acting
+// admin, as the /me flows do (currentUser): the role in the token is only
+// what it was at sign-in. An admin demoted, disabled or logged out
+// everywhere since then is refused with ErrInvalidToken, and a current
+// account that is not an admin with ErrForbidden; both are audited as
+// access.denied (OWASP ASVS 4.0.3 4.1.3, least privilege enforced on every
+// request; 4.1.5, access control fails securely).
+func (s *Service) actingAdmin(ctx context.Context, admin Principal, action Action, r Resource, target string, m Meta) (users.User, error) {
+	if err := s.authorize(ctx, admin, action, r, target, m); err != nil {
+		return users.User{}, err
+	}
+	u, err := s.currentUser(ctx, admin)
+	if err == nil && u.Role != users.RoleAdmin {
+		err = fmt.Errorf("auth: %s: role is %s now: %w", action, u.Role, ErrForbidden)
+	}
+	if errors.Is(err, ErrInvalidToken) || errors.Is(err, ErrForbidden) {
+		s.record(ctx, m, audit.Event{
+			Type: EventAccessDenied, Level: audit.LevelWarning, Actor: admin.UserID, Target: target,
+			Details: "action=" + string(action) + " reason=stale_principal", Status: "denied",
+		})
+	}
+	if err != nil {
+		return users.User{}, err
+	}
+	return u, nil
+}
+
+// lastAdmin maps the store's refusal to keep one admin to ErrLastAdmin and
+// audits it as access.denied.
+func (s *Service) lastAdmin(ctx context.Context, admin Principal, id string, err error, m Meta) error {
+	if !errors.Is(err, users.ErrLastAdmin) {
+		return fmt.Errorf("auth: update user: %w", err)
+	}
+	s.record(ctx, m, audit.Event{
+		Type: EventAccessDenied, Level: audit.LevelWarning, Actor: admin.UserID, Target: userTarget(id),
+		Details: "action=" + string(ActionUsersUpdate) + " reason=last_admin", Status: "denied",
+	})
+	return fmt.Errorf("auth: update user: %w: %w", ErrLastAdmin, err)
+}
+
 // NewStaff is a support or admin account created by an admin.
 type NewStaff struct {
 	Role     Role // RoleSupport or RoleAdmin
@@ -22,12 +70,13 @@ type NewStaff struct {
 // CreateStaff creates a support or admin account (issue 3, "support and
 // admin accounts are created by an admin"). Only admins may
 // (ActionUsersCreate; anyone else gets ErrForbidden, audited as
-// access.denied); the password policy applies as for everyone
+// access.denied; an admin demoted or disabled since sign-in gets
+// ErrInvalidToken, see actingAdmin); the password policy applies as for everyone
 // (*PasswordError). Under REQUIRE_2FA_FOR_STAFF the new account enrols TOTP
 // at its first login. Customers register themselves.
 func (s *Service) CreateStaff(ctx context.Context, admin Principal, ns NewStaff, m Meta) (users.User, error) {
 	defer securemem.Zero(ns.Password)
-	if err := s.authorize(ctx, admin, ActionUsersCreate, Resource{}, "", m); err != nil {
+	if _, err := s.actingAdmin(ctx, admin, ActionUsersCreate, Resource{}, "", m); err != nil {
 		return users.User{}, err
 	}
 	if ns.Role != RoleSupport && ns.Role != RoleAdmin {
@@ -78,8 +127,15 @@ type UserUpdate struct {
 // (ErrSelfChange): every instance keeps at least the admin acting, and an
 // admin's own second factor changes only through DisableMFA, which asks for
 // the current password. An unknown id matches ErrNotFound.
+//
+// The acting admin is reloaded first (actingAdmin), so a principal whose
+// admin was demoted or disabled since sign-in acts no more. Two admins
+// demoting or disabling each other at once both pass that check; the store
+// then lets only one change through and refuses the other with
+// ErrLastAdmin, so an instance never ends up without an enabled admin.
 func (s *Service) UpdateUser(ctx context.Context, admin Principal, id string, up UserUpdate, m Meta) (users.User, error) {
-	if err := s.authorize(ctx, admin, ActionUsersUpdate, Resource{Exists: true, OwnerID: id}, userTarget(truncateID(id)), m); err != nil {
+	actor, err := s.actingAdmin(ctx, admin, ActionUsersUpdate, Resource{Exists: true, OwnerID: id}, userTarget(truncateID(id)), m)
+	if err != nil {
 		return users.User{}, err
 	}
 	u, err := s.adminGet(ctx, id)
@@ -89,7 +145,7 @@ func (s *Service) UpdateUser(ctx context.Context, admin Principal, id string, up
 	if up.Role != nil && !up.Role.Valid() {
 		return users.User{}, &FieldError{Field: "role", Message: "Role must be customer, support or admin."}
 	}
-	if id == admin.UserID && (up.Role != nil && *up.Role != Role(u.Role) || up.Disabled != nil && *up.Disabled || up.Reset2FA) {
+	if id == actor.ID && (up.Role != nil && *up.Role != Role(u.Role) || up.Disabled != nil && *up.Disabled || up.Reset2FA) {
 		return users.User{}, ErrSelfChange
 	}
 	done := func(evType string, level audit.Level, details string) {
@@ -97,13 +153,13 @@ func (s *Service) UpdateUser(ctx context.Context, admin Principal, id string, up
 	}
 	if up.Role != nil && *up.Role != Role(u.Role) {
 		if err := s.users.SetRole(ctx, id, users.Role(*up.Role)); err != nil {
-			return users.User{}, fmt.Errorf("auth: update user: %w", err)
+			return users.User{}, s.lastAdmin(ctx, admin, id, err, m)
 		}
 		done(EventAdminRoleChanged, audit.LevelWarning, "from="+string(u.Role)+" to="+string(*up.Role))
 	}
 	if up.Disabled != nil && *up.Disabled != u.Disabled {
 		if err := s.users.SetDisabled(ctx, id, *up.Disabled); err != nil {
-			return users.User{}, fmt.Errorf("auth: update user: %w", err)
+			return users.User{}, s.lastAdmin(ctx, admin, id, err, m)
 		}
 		if *up.Disabled {
 			done(EventAdminUserDisabled, audit.LevelWarning, "sessions revoked")
@@ -128,7 +184,7 @@ func (s *Service) UpdateUser(ctx context.Context, admin Principal, id string, up
 
 // ListUsers returns a page of accounts for an admin (ActionUsersList).
 func (s *Service) ListUsers(ctx context.Context, admin Principal, f users.ListFilter, m Meta) ([]users.User, error) {
-	if err := s.authorize(ctx, admin, ActionUsersList, Resource{}, "", m); err != nil {
+	if _, err := s.actingAdmin(ctx, admin, ActionUsersList, Resource{}, "", m); err != nil {
 		return nil, err
 	}
 	out, err := s.users.List(ctx, f)
@@ -141,7 +197,7 @@ func (s *Service) ListUsers(ctx context.Context, admin Principal, f users.ListFi
 // GetUser returns one account for an admin (ActionUsersRead); an unknown
 // id matches ErrNotFound.
 func (s *Service) GetUser(ctx context.Context, admin Principal, id string, m Meta) (users.User, error) {
-	if err := s.authorize(ctx, admin, ActionUsersRead, Resource{Exists: true, OwnerID: id}, userTarget(truncateID(id)), m); err != nil {
+	if _, err := s.actingAdmin(ctx, admin, ActionUsersRead, Resource{Exists: true, OwnerID: id}, userTarget(truncateID(id)), m); err != nil {
 		return users.User{}, err
 	}
 	return s.adminGet(ctx, id)

@@ -3,8 +3,11 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
@@ -203,4 +206,218 @@ func TestAdminUpdateUser(t *testing.T) {
 		}
 		f.noSecretsInAudit(testPassword, "sam@example.com", secret)
 	})
+}
+
+// An admin's principal is only as good as the account behind it: once A
+// has demoted B, B's still-valid access token can no longer act as an
+// admin, so B cannot demote A in return (the review's zero-admin
+// reproduction). A disabled admin's principal is refused alike.
+func TestDemotedAdminsPrincipalCannotAct(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		ada := f.principal(f.session(f.staff(users.RoleAdmin, "ada@example.com").Email))
+		bea := f.principal(f.session(f.staff(users.RoleAdmin, "bea@example.com").Email))
+		cat := f.principal(f.session(f.staff(users.RoleAdmin, "cat@example.com").Email))
+		alice := f.customer("alice@example.com")
+		customer, yes := auth.RoleCustomer, true
+
+		if _, err := f.svc.UpdateUser(ctx, ada, bea.UserID, auth.UserUpdate{Role: &customer}, f.meta()); err != nil {
+			t.Fatalf("demote Bea: %v", err)
+		}
+		if _, err := f.svc.UpdateUser(ctx, ada, cat.UserID, auth.UserUpdate{Disabled: &yes}, f.meta()); err != nil {
+			t.Fatalf("disable Cat: %v", err)
+		}
+		for name, stale := range map[string]auth.Principal{"demoted": bea, "disabled": cat} {
+			t.Run(name, func(t *testing.T) {
+				before := len(f.audit.of(auth.EventAccessDenied))
+				_, err := f.svc.UpdateUser(ctx, stale, ada.UserID, auth.UserUpdate{Role: &customer}, f.meta())
+				wantErr(t, err, auth.ErrInvalidToken)
+				_, err = f.svc.UpdateUser(ctx, stale, ada.UserID, auth.UserUpdate{Disabled: &yes}, f.meta())
+				wantErr(t, err, auth.ErrInvalidToken)
+				_, err = f.svc.CreateStaff(ctx, stale, auth.NewStaff{Role: auth.RoleAdmin, Email: "evil@example.com", Name: "E", Password: pw(testPassword)}, f.meta())
+				wantErr(t, err, auth.ErrInvalidToken)
+				_, err = f.svc.ListUsers(ctx, stale, users.ListFilter{}, f.meta())
+				wantErr(t, err, auth.ErrInvalidToken)
+				_, err = f.svc.GetUser(ctx, stale, alice.ID, f.meta())
+				wantErr(t, err, auth.ErrInvalidToken)
+				denied := f.audit.of(auth.EventAccessDenied)[before:]
+				if len(denied) != 5 || denied[0].Actor != stale.UserID || !strings.Contains(denied[0].Details, "reason=stale_principal") {
+					t.Errorf("access.denied = %+v", denied)
+				}
+			})
+		}
+		if u := f.user(ada.UserID); u.Role != users.RoleAdmin || u.Disabled {
+			t.Fatalf("Ada changed: %+v", u)
+		}
+		if _, err := f.store.GetByEmail(ctx, "evil@example.com"); !errors.Is(err, users.ErrNotFound) {
+			t.Fatalf("a stale admin created an account: %v", err)
+		}
+		// Ada still acts.
+		if _, err := f.svc.ListUsers(ctx, ada, users.ListFilter{}, f.meta()); err != nil {
+			t.Fatalf("Ada lists users: %v", err)
+		}
+	})
+}
+
+// Two signed-in admins demote (or disable) each other at the same moment,
+// as concurrent PATCH /api/v1/admin/users/{id} requests do. Both pass the
+// reload of the acting admin; the store lets exactly one change through.
+// The other is refused with ErrLastAdmin (which is also ErrForbidden), or
+// with ErrInvalidToken when its reload already saw the demotion.
+func TestConcurrentMutualDemotionKeepsOneAdmin(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		customer, yes := auth.RoleCustomer, true
+		for round := range 4 {
+			ada := f.principal(f.session(f.staff(users.RoleAdmin, fmt.Sprintf("ada%d@example.com", round)).Email))
+			bea := f.principal(f.session(f.staff(users.RoleAdmin, fmt.Sprintf("bea%d@example.com", round)).Email))
+			up := auth.UserUpdate{Role: &customer}
+			if round%2 == 1 {
+				up = auth.UserUpdate{Disabled: &yes}
+			}
+			errs := make([]error, 2)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, pair := range [][2]auth.Principal{{ada, bea}, {bea, ada}} {
+				m := f.meta() // the fixture's counter is not for goroutines
+				wg.Go(func() {
+					<-start
+					_, errs[i] = f.svc.UpdateUser(ctx, pair[0], pair[1].UserID, up, m)
+				})
+			}
+			close(start)
+			wg.Wait()
+			ok, refused := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case errors.Is(err, auth.ErrLastAdmin) && errors.Is(err, auth.ErrForbidden) && errors.Is(err, users.ErrLastAdmin),
+					errors.Is(err, auth.ErrInvalidToken):
+					refused++
+				default:
+					t.Errorf("round %d: unexpected error %v", round, err)
+				}
+			}
+			if ok != 1 || refused != 1 {
+				t.Fatalf("round %d: %d succeeded, %d refused (%v); want 1 and 1", round, ok, refused, errs)
+			}
+			list, err := f.store.List(ctx, users.ListFilter{Role: users.RoleAdmin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			enabled := 0
+			for _, u := range list {
+				if !u.Disabled {
+					enabled++
+				}
+			}
+			if enabled != 1 {
+				t.Fatalf("round %d: %d enabled admins, want 1", round, enabled)
+			}
+			// Leave no admin for the next round but the two it creates.
+			for _, u := range list {
+				if _, err := db.SQL().ExecContext(ctx, `UPDATE users SET role = 'support' WHERE id = $1`, u.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// The store's refusal reaches the caller as ErrLastAdmin, audited: another
+// request has demoted Ada (locking the admin rows) but not yet committed
+// when Ada's own demotion of Bea arrives. Ada's reload still sees her as
+// admin; the store waits for the other transaction, then sees Bea as the
+// last admin and refuses. On PostgreSQL the test waits until Ada's change
+// is blocked on the lock, so the outcome is exact; SQLite offers no such
+// view, and Ada's reload may instead already see the commit
+// (ErrInvalidToken), which refuses her as well.
+func TestUpdateUserLastAdminRefusal(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		ada := f.principal(f.session(f.staff(users.RoleAdmin, "ada@example.com").Email))
+		bea := f.staff(users.RoleAdmin, "bea@example.com")
+		support := auth.RoleSupport
+
+		tx, err := db.SQL().BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		lock := `SELECT id FROM users WHERE role = 'admin' AND disabled = FALSE ORDER BY id`
+		if db.Dialect() == storage.DialectPostgres {
+			lock += ` FOR UPDATE`
+		}
+		rows, err := tx.QueryContext(ctx, lock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = rows.Close()
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = 'support', token_generation = token_generation + 1 WHERE id = $1`, ada.UserID); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		m := f.meta()
+		go func() {
+			_, err := f.svc.UpdateUser(ctx, ada, bea.ID, auth.UserUpdate{Role: &support}, m)
+			done <- err
+		}()
+		exact := waitForAdminLock(t, db, done)
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		err = <-done
+		switch {
+		case errors.Is(err, auth.ErrLastAdmin):
+			if !errors.Is(err, auth.ErrForbidden) {
+				t.Errorf("ErrLastAdmin does not match ErrForbidden: %v", err)
+			}
+			denied := f.audit.of(auth.EventAccessDenied)
+			if len(denied) == 0 || !strings.Contains(denied[len(denied)-1].Details, "reason=last_admin") || denied[len(denied)-1].Target != "user:"+bea.ID {
+				t.Errorf("access.denied = %+v", denied)
+			}
+		case !exact && errors.Is(err, auth.ErrInvalidToken):
+		default:
+			t.Fatalf("err = %v, want ErrLastAdmin", err)
+		}
+		if u := f.user(bea.ID); u.Role != users.RoleAdmin || u.Disabled {
+			t.Fatalf("the last admin was changed: %+v", u)
+		}
+		if ev := f.audit.of(auth.EventAdminRoleChanged); len(ev) != 0 {
+			t.Errorf("a refused change was audited as made: %+v", ev)
+		}
+	})
+}
+
+// waitForAdminLock returns true once a PostgreSQL backend waits for a row
+// lock while locking the admin rows, and fails if done reports first. On
+// SQLite it returns false at once: nothing shows a writer waiting there.
+func waitForAdminLock(t *testing.T, db *storage.DB, done <-chan error) bool {
+	t.Helper()
+	if db.Dialect() != storage.DialectPostgres {
+		return false
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("finished (%v) without waiting for the other demotion", err)
+		default:
+		}
+		var n int
+		err := db.SQL().QueryRowContext(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT id FROM users WHERE role%'`).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	t.Fatal("the change never waited for the admin rows")
+	return false
 }

@@ -414,8 +414,19 @@ func revokeSessions(ctx context.Context, tx execer, userID string, now int64) (i
 // the rule is simple: a new generation means every old access token and
 // every refresh family is dead (issue 3, "Tokens and sessions").
 func (s *Store) logOutEverywhere(ctx context.Context, op, id, update string, args ...any) error {
+	return s.logOutEverywhereIf(ctx, op, id, nil, update, args...)
+}
+
+// logOutEverywhereIf is logOutEverywhere with a check run first in the same
+// transaction; an error from check aborts the change.
+func (s *Store) logOutEverywhereIf(ctx context.Context, op, id string, check func(ctx context.Context, tx *sql.Tx) error, update string, args ...any) error {
 	now := s.nowUS()
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if check != nil {
+			if err := check(ctx, tx); err != nil {
+				return err
+			}
+		}
 		if err := execOne(ctx, tx, update, append([]any{id, now}, args...)...); err != nil {
 			return err
 		}
@@ -441,22 +452,30 @@ func (s *Store) SetPassword(ctx context.Context, id, passwordHash string) error 
 
 // SetRole changes the role, bumps the token generation and revokes every
 // session: tokens carry the role, and a user promoted to staff must log in
-// again to meet staff rules such as REQUIRE_2FA_FOR_STAFF.
+// again to meet staff rules such as REQUIRE_2FA_FOR_STAFF. Moving the last
+// enabled admin to another role fails with ErrLastAdmin, atomically with
+// the change (keepOneAdmin).
 func (s *Store) SetRole(ctx context.Context, id string, role Role) error {
 	if !role.Valid() {
 		return fmt.Errorf("users: set role %q: invalid role", id)
 	}
-	return s.logOutEverywhere(ctx, "set role", id, `UPDATE users
+	var check func(ctx context.Context, tx *sql.Tx) error
+	if role != RoleAdmin {
+		check = func(ctx context.Context, tx *sql.Tx) error { return keepOneAdmin(ctx, s.db, tx, id) }
+	}
+	return s.logOutEverywhereIf(ctx, "set role", id, check, `UPDATE users
 		SET role = $3, token_generation = token_generation + 1, updated_at = $2
 		WHERE id = $1`, string(role))
 }
 
 // SetDisabled disables or re-enables the account. Disabling bumps the token
 // generation and revokes every session in the same transaction; enabling
-// changes nothing else.
+// changes nothing else. Disabling the last enabled admin fails with
+// ErrLastAdmin, atomically with the change (keepOneAdmin).
 func (s *Store) SetDisabled(ctx context.Context, id string, disabled bool) error {
 	if disabled {
-		return s.logOutEverywhere(ctx, "disable", id, `UPDATE users
+		check := func(ctx context.Context, tx *sql.Tx) error { return keepOneAdmin(ctx, s.db, tx, id) }
+		return s.logOutEverywhereIf(ctx, "disable", id, check, `UPDATE users
 			SET disabled = TRUE, token_generation = token_generation + 1, updated_at = $2
 			WHERE id = $1`)
 	}
