@@ -1,12 +1,11 @@
 package auth_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"supportbot/internal/auth/authtest"
 	"supportbot/internal/clock"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
-	"supportbot/internal/crypto"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/storage"
 	"supportbot/internal/storage/storagetest"
@@ -59,30 +57,9 @@ type fixture struct {
 // registration open and 2FA for staff off unless cfg says otherwise.
 func newFixture(t *testing.T, db *storage.DB, cfg ...func(*auth.ServiceConfig)) *fixture {
 	t.Helper()
-	clk := clock.NewManual(time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC))
-	keys, err := crypto.NewKeyring(bytes.Repeat([]byte{0x11}, crypto.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	index, err := crypto.NewBlindIndex(bytes.Repeat([]byte{0x22}, crypto.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasher, err := auth.NewHasherWith(auth.HasherConfig{Cost: 4, AllowLowCost: true, Workers: 2, Queue: 64})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = hasher.Close() })
-	secret := sha256.Sum256([]byte("supportbot service test secret"))
-	tokens, err := auth.NewTokens(auth.TokensConfig{
-		Current: append(secret[:], secret[:]...), Issuer: "supportbot", Audience: "supportbot-api",
-		AccessTTL: 15 * time.Minute, Leeway: 30 * time.Second, Clock: clk.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := authtest.New(t, db, time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC), "supportbot service test secret")
 	f := &fixture{
-		t: t, clock: clk, store: users.NewStore(db, keys, index, clk.Now), hasher: hasher, tokens: tokens,
+		t: t, clock: kit.Clock, store: kit.Store, hasher: kit.Hasher, tokens: kit.Tokens,
 		audit: &auditLog{}, secrets: map[string]string{},
 	}
 	c := auth.ServiceConfig{RegistrationOpen: true}

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"supportbot/internal/auth/authtest"
 	"testing"
 	"time"
 
@@ -21,7 +21,6 @@ import (
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
 	"supportbot/internal/clock"
-	"supportbot/internal/crypto"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/server"
 	"supportbot/internal/storage/storagetest"
@@ -80,33 +79,13 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 	}
 	s.opts.Require2FAForStaff = s.cfg.Require2FAForStaff // serve passes the same value to both
 
-	clk := clock.NewManual(time.Date(2026, 3, 14, 9, 26, 0, 0, time.UTC))
 	db := storagetest.SQLite(t)
-	keys, err := crypto.NewKeyring(bytes.Repeat([]byte{0x11}, crypto.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	index, err := crypto.NewBlindIndex(bytes.Repeat([]byte{0x22}, crypto.KeySize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hasher, err := auth.NewHasherWith(auth.HasherConfig{Cost: 4, AllowLowCost: true, Workers: 2, Queue: 64})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = hasher.Close() })
-	sum := sha256.Sum256([]byte("supportbot identity test secret"))
-	secret := append(sum[:], sum[:]...)
-	tokens, err := auth.NewTokens(auth.TokensConfig{
-		Current: bytes.Clone(secret), Issuer: "supportbot", Audience: "supportbot-api",
-		AccessTTL: 15 * time.Minute, Leeway: 30 * time.Second, Clock: clk.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kit := authtest.New(t, db, time.Date(2026, 3, 14, 9, 26, 0, 0, time.UTC), "supportbot identity test secret")
+	clk, hasher, tokens := kit.Clock, kit.Hasher, kit.Tokens
+	var err error
 	f := &idFixture{
-		t: t, clock: clk, store: users.NewStore(db, keys, index, clk.Now), hasher: hasher, tokens: tokens,
-		audit: &audit.Memory{}, log: &syncBuffer{}, secret: secret,
+		t: t, clock: clk, store: kit.Store, hasher: hasher, tokens: tokens,
+		audit: &audit.Memory{}, log: &syncBuffer{}, secret: kit.Secret,
 		totp: map[string]string{}, recovery: map[string][]string{},
 	}
 	f.svc, err = auth.NewService(s.cfg, auth.ServiceDeps{
