@@ -159,6 +159,34 @@ func bearerFor(token string, mk func() *http.Request) func() *http.Request {
 }
 
 // denials returns the access.denied audit events.
+// decide sends r and checks the answer: status; for a refusal, the error
+// code and exactly one access.denied event recorded for it (returned with
+// the error); for an allowed request, no such event.
+func decide(t *testing.T, f *authFixture, r *http.Request, status int, code string) (apiError, audit.Event, bool) {
+	t.Helper()
+	before := len(denials(f))
+	resp := f.do(r)
+	b := body(t, resp)
+	if resp.StatusCode != status {
+		t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, status, b)
+	}
+	got := denials(f)[before:]
+	if status == http.StatusOK {
+		if len(got) != 0 {
+			t.Errorf("allowed request audited as denied: %+v", got)
+		}
+		return apiError{}, audit.Event{}, false
+	}
+	e := decodeError(t, b)
+	if e.Error.Code != code {
+		t.Errorf("code = %q, want %s", e.Error.Code, code)
+	}
+	if len(got) != 1 {
+		t.Fatalf("access.denied events = %+v, want one", got)
+	}
+	return e, got[0], true
+}
+
 func denials(f *authFixture) []audit.Event {
 	var out []audit.Event
 	for _, e := range f.audit.all() {
@@ -426,27 +454,10 @@ func TestRoleGating(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.token+" "+tt.route, func(t *testing.T) {
-			before := len(denials(f))
-			resp := f.do(from("198.51.100.7:1234", bearerFor(tt.token, get(tt.route)))())
-			b := body(t, resp)
-			if resp.StatusCode != tt.status {
-				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, tt.status, b)
-			}
-			got := denials(f)[before:]
-			if tt.status == 200 {
-				if len(got) != 0 {
-					t.Errorf("allowed request audited as denied: %+v", got)
-				}
+			e, ev, denied := decide(t, f, from("198.51.100.7:1234", bearerFor(tt.token, get(tt.route)))(), tt.status, "forbidden")
+			if !denied {
 				return
 			}
-			e := decodeError(t, b)
-			if e.Error.Code != "forbidden" {
-				t.Errorf("code = %q, want forbidden", e.Error.Code)
-			}
-			if len(got) != 1 {
-				t.Fatalf("access.denied events = %+v, want one", got)
-			}
-			ev := got[0]
 			if ev.Actor != testIdentities[tt.token].UserID || ev.IP != "198.51.100.7" || ev.RequestID != e.Error.RequestID ||
 				ev.Target != "route:GET "+tt.route || ev.Status != "denied" || ev.Level != audit.LevelWarning ||
 				!strings.Contains(ev.Details, string(testIdentities[tt.token].Role)) {
@@ -470,26 +481,13 @@ func TestOwnershipThroughAuthorize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			before := len(denials(f))
-			resp := f.do(bearerFor(tt.token, get("/api/v1/probe/orders/"+tt.order))())
-			b := body(t, resp)
-			if resp.StatusCode != tt.status {
-				t.Fatalf("status = %d, want %d; body %s", resp.StatusCode, tt.status, b)
-			}
-			got := denials(f)[before:]
-			if tt.status == 200 {
-				if len(got) != 0 {
-					t.Errorf("allowed request audited: %+v", got)
-				}
+			e, ev, denied := decide(t, f, bearerFor(tt.token, get("/api/v1/probe/orders/"+tt.order))(), tt.status, "not_found")
+			if !denied {
 				return
 			}
-			e := decodeError(t, b)
-			if e.Error.Code != "not_found" {
-				t.Errorf("code = %q, want not_found", e.Error.Code)
-			}
-			if len(got) != 1 || got[0].Actor != testIdentities[tt.token].UserID || got[0].RequestID != e.Error.RequestID ||
-				got[0].Target != "path:/api/v1/probe/orders/"+tt.order || !strings.Contains(got[0].Details, string(auth.ActionOrderRead)) {
-				t.Errorf("access.denied events = %+v", got)
+			if ev.Actor != testIdentities[tt.token].UserID || ev.RequestID != e.Error.RequestID ||
+				ev.Target != "path:/api/v1/probe/orders/"+tt.order || !strings.Contains(ev.Details, string(auth.ActionOrderRead)) {
+				t.Errorf("access.denied event = %+v", ev)
 			}
 		})
 	}
