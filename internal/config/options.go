@@ -48,7 +48,15 @@ type Config struct {
 	SecretKeyPrevious  string
 	SecretKeyPrevUntil time.Time
 
-	PaymentMethod string
+	PaymentMethod       string
+	PaymentInstructions string
+	PaymentLink         string
+
+	OrderIDPattern          string
+	ReturnWindowDays        int
+	MaxMessageChars         int
+	ChatRateLimitPerMinute  int
+	ConversationIdleTimeout time.Duration
 
 	LogFormat string
 	LogLevel  string
@@ -178,6 +186,30 @@ var options = []option{
 	{name: "PAYMENT_METHOD", def: "manual", kind: "manual",
 		doc: "Only manual payment is supported; automated card payments are disabled for PCI-DSS compliance.",
 		set: func(c *Config, v string) error { return paymentMethod(&c.PaymentMethod, v) }},
+	{name: "PAYMENT_INSTRUCTIONS", def: "Pay by bank transfer to the account shown on your invoice, quoting the payment reference.", kind: "string",
+		doc: "Instructions a manual payment request gives the customer. Never ask for card details in chat.",
+		set: func(c *Config, v string) error { return nonEmpty(&c.PaymentInstructions, v) }},
+	{name: "PAYMENT_LINK", def: "", kind: "https URL",
+		doc: "Optional hosted payment page (your payment provider's) that manual payment requests link to; the card is entered there, never here.",
+		set: func(c *Config, v string) error { return httpsURL(&c.PaymentLink, v) }},
+
+	{name: "ORDER_ID_PATTERN", def: defaultOrderIDPattern, kind: "regexp",
+		doc: "Grammar of one order number (Go RE2 syntax, linear time, matched case-insensitively). Numbers are validated against it before any lookup; purely numeric ones are recognised in chat only after '#' or the word order.",
+		set: func(c *Config, v string) error { return orderIDPattern(&c.OrderIDPattern, v) }},
+	{name: "RETURN_WINDOW_DAYS", def: "30", kind: "int",
+		doc: "Days after delivery during which a customer may ask to return an order.",
+		set: func(c *Config, v string) error { return integer(&c.ReturnWindowDays, v, 1, 365) }},
+	{name: "MAX_MESSAGE_CHARS", def: "2000", kind: "int",
+		doc: "Longest chat message accepted, in characters; longer ones get 400.",
+		set: func(c *Config, v string) error { return integer(&c.MaxMessageChars, v, 1, 10000) }},
+	{name: "CHAT_RATE_LIMIT_PER_MINUTE", def: "30", kind: "int",
+		doc: "Chat messages one user may send per minute, on top of the per-IP API limit; 0 disables it (refused by doctor in production).",
+		set: func(c *Config, v string) error { return integer(&c.ChatRateLimitPerMinute, v, 0, 1_000_000) }},
+	{name: "CONVERSATION_IDLE_TIMEOUT", def: "30m", kind: "duration",
+		doc: "After this long without a message the bot forgets a conversation's pending question (the history stays).",
+		set: func(c *Config, v string) error {
+			return duration(&c.ConversationIdleTimeout, v, time.Minute, 24*time.Hour)
+		}},
 
 	{name: "LOG_FORMAT", def: "json", kind: "json|text",
 		doc: "Log output format on standard error.",

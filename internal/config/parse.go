@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -200,4 +201,36 @@ func paymentMethod(dst *string, v string) error {
 		return ErrAutomatedCard
 	}
 	return errors.New("must be manual (the only supported payment method)")
+}
+
+// defaultOrderIDPattern recognises ORD001, ORD-7731, ORD-2024-0001 and
+// purely numeric order numbers of 5 to 12 digits.
+const defaultOrderIDPattern = `ORD-?[0-9]{3,10}(?:-[0-9]{1,10})?|[0-9]{5,12}`
+
+// orderIDPattern accepts a Go regexp (RE2: linear time, so no pattern can
+// make matching slow) that does not match the empty string.
+func orderIDPattern(dst *string, v string) error {
+	re, err := regexp.Compile("(?i)^(?:" + v + ")$")
+	if err != nil {
+		return fmt.Errorf("not a valid regular expression: %w", err)
+	}
+	if re.MatchString("") {
+		return errors.New("must not match an empty order number")
+	}
+	*dst = v
+	return nil
+}
+
+// httpsURL accepts "" or an absolute https URL without credentials.
+func httpsURL(dst *string, v string) error {
+	if v == "" {
+		*dst = ""
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return errors.New("must be an absolute https:// URL without credentials")
+	}
+	*dst = v
+	return nil
 }

@@ -120,6 +120,10 @@ func Check(c *config.Config, x Extra) Report {
 		fmt.Sprintf("%d API requests per minute per client IP", c.RateLimitPerMinute),
 		"RATE_LIMIT_PER_MINUTE=0 disables rate limiting",
 		"set RATE_LIMIT_PER_MINUTE (default 60)", Fail)
+	add("Chat rate limiting", c.ChatRateLimitPerMinute > 0,
+		fmt.Sprintf("%d chat messages per minute per user", c.ChatRateLimitPerMinute),
+		"CHAT_RATE_LIMIT_PER_MINUTE=0 disables the per-user chat limit",
+		"set CHAT_RATE_LIMIT_PER_MINUTE (default 30)", Fail)
 	// config refuses * and null when it loads, so this item reports what
 	// is allowed rather than ever failing here.
 	add("CORS without wildcard", true,

@@ -68,6 +68,7 @@ func TestEachItemFails(t *testing.T) {
 		{"SECRET_KEY strength", func(m map[string]string) { m["SECRET_KEY"] = "short" }, Extra{}},
 		{"Field encryption key", func(m map[string]string) { delete(m, "BLIND_INDEX_KEY") }, Extra{}},
 		{"Rate limiting", func(m map[string]string) { m["RATE_LIMIT_PER_MINUTE"] = "0" }, Extra{}},
+		{"Chat rate limiting", func(m map[string]string) { m["CHAT_RATE_LIMIT_PER_MINUTE"] = "0" }, Extra{}},
 		{"2FA for admin accounts", func(m map[string]string) { m["REQUIRE_2FA_FOR_STAFF"] = "false" }, Extra{}},
 		{"Password hashing", func(m map[string]string) { m["BCRYPT_COST"] = "10" }, Extra{}},
 		{"Database TLS", func(map[string]string) {}, Extra{DatabaseTLS: func(string) error { return errors.New("needs sslmode") }}},

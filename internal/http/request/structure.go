@@ -100,6 +100,11 @@ func checkMembers(data []byte) error {
 			}
 			f := &stack[depth-1] // #nosec G602 -- depth > 0 checked above
 			f.key = name
+			if IsCardField(name) {
+				return newDecodeError(pointerOf(stack[:depth]),
+					"is a payment card field: card details are never accepted here (automated card payments are disabled for PCI-DSS compliance)",
+					errCardField)
+			}
 			if repeated(f, names, name) {
 				return newDecodeError(pointerOf(stack[:depth]), "is repeated: a member name may appear only once in an object",
 					errRepeatedMember)
@@ -137,6 +142,7 @@ func checkMembers(data []byte) error {
 var (
 	errRepeatedMember = errors.New("json: repeated object member name")
 	errTooDeep        = errors.New("json: nesting too deep")
+	errCardField      = errors.New("json: payment card field")
 	// errMalformedStructure is unreachable after json.Valid; it replaces an
 	// index panic should that guarantee ever break.
 	errMalformedStructure = errors.New("json: malformed structure")
