@@ -6,8 +6,11 @@ import (
 	"time"
 
 	"supportbot/internal/auth"
+	"supportbot/internal/conversations"
 	"supportbot/internal/http/cookie"
 	"supportbot/internal/http/middleware"
+	"supportbot/internal/kb"
+	"supportbot/internal/ratelimit"
 )
 
 // Pinger checks that the database answers; storage's handle implements it.
@@ -31,6 +34,16 @@ type Deps struct {
 	// Clock tells whether an account is locked in admin views; default
 	// time.Now. Pass the clock the auth service reads.
 	Clock func() time.Time
+
+	// Chat runs conversations (issue 4). When nil the conversation routes
+	// are not listed. ChatLimit is CHAT_RATE_LIMIT_PER_MINUTE per user on
+	// sending messages; a zero Rate disables it.
+	Chat      *conversations.Service
+	ChatLimit ratelimit.Limit
+	// KB stores the knowledge base; KBChanged, when set, is called after
+	// every edit so this instance rebuilds its index at once.
+	KB        *kb.Store
+	KBChanged func()
 }
 
 // Routes lists every API route: method, pattern, policy, request schema and
@@ -49,6 +62,12 @@ func Routes(d Deps) []middleware.Route {
 	}
 	if d.Auth != nil {
 		routes = append(routes, identityRoutes(d)...)
+	}
+	if d.Chat != nil {
+		routes = append(routes, chatRoutes(d)...)
+	}
+	if d.KB != nil {
+		routes = append(routes, faqRoutes(d)...)
 	}
 	return routes
 }
@@ -93,5 +112,44 @@ func identityRoutes(d Deps) []middleware.Route {
 		{Method: "POST", Pattern: "/api/v1/admin/users", Policy: admin, Action: auth.ActionUsersCreate, Schema: "admin_user_create", Handler: adminUserCreate(d)},
 		{Method: "GET", Pattern: "/api/v1/admin/users/{id}", Policy: admin, Action: auth.ActionUsersRead, Handler: adminUserShow(d)},
 		{Method: "PATCH", Pattern: "/api/v1/admin/users/{id}", Policy: admin, Action: auth.ActionUsersUpdate, Schema: "admin_user_update", Handler: adminUserUpdate(d)},
+	}
+}
+
+// chatRoutes are the conversations of issue 4 ("API and storage"). The
+// conversations service authorizes every call itself against the route's
+// action, so the bot and the terminal chat follow the same rules.
+func chatRoutes(d Deps) []middleware.Route {
+	const anyone = middleware.PolicyAuthenticated
+	var (
+		customers = middleware.PolicyRoles(auth.RoleCustomer, auth.RoleAdmin)
+		staff     = middleware.PolicyStaff
+		limit     *middleware.NamedLimit
+	)
+	if d.ChatLimit.Rate > 0 {
+		limit = &middleware.NamedLimit{Name: "chat", Limit: d.ChatLimit}
+	}
+	return []middleware.Route{
+		{Method: "POST", Pattern: "/api/v1/conversations", Policy: customers, Action: auth.ActionConversationCreate, NoBody: true, Handler: conversationCreate(d)},
+		{Method: "GET", Pattern: "/api/v1/conversations", Policy: anyone, Action: auth.ActionConversationList, Handler: conversationsList(d)},
+		{Method: "GET", Pattern: "/api/v1/conversations/{id}", Policy: anyone, Action: auth.ActionConversationRead, Handler: conversationShow(d)},
+		{Method: "GET", Pattern: "/api/v1/conversations/{id}/events", Policy: anyone, Action: auth.ActionConversationRead, Stream: true, Handler: conversationEvents(d)},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/messages", Policy: customers, Action: auth.ActionConversationMessage, Schema: "chat_message", UserLimit: limit, Handler: conversationMessageCreate(d)},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/replies", Policy: staff, Action: auth.ActionConversationReply, Schema: "chat_message", Handler: conversationReplyCreate(d)},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/claim", Policy: staff, Action: auth.ActionConversationClaim, NoBody: true, Handler: conversationClaim(d)},
+		{Method: "POST", Pattern: "/api/v1/conversations/{id}/close", Policy: staff, Action: auth.ActionConversationClose, NoBody: true, Handler: conversationClose(d)},
+	}
+}
+
+// faqRoutes are the knowledge-base administration of issue 4: staff read
+// it, admins edit it.
+func faqRoutes(d Deps) []middleware.Route {
+	const admin = middleware.PolicyAdmin
+	staff := middleware.PolicyStaff
+	return []middleware.Route{
+		{Method: "GET", Pattern: "/api/v1/faq", Policy: staff, Action: auth.ActionKnowledgeBaseRead, Handler: faqList(d)},
+		{Method: "GET", Pattern: "/api/v1/faq/{id}", Policy: staff, Action: auth.ActionKnowledgeBaseRead, Handler: faqShow(d)},
+		{Method: "POST", Pattern: "/api/v1/faq", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Schema: "faq_entry", Handler: faqCreate(d)},
+		{Method: "PUT", Pattern: "/api/v1/faq/{id}", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Schema: "faq_entry", Handler: faqUpdate(d)},
+		{Method: "DELETE", Pattern: "/api/v1/faq/{id}", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Handler: faqDelete(d)},
 	}
 }

@@ -154,11 +154,13 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 	perRoute := func(rt Route, schema *request.Schema) http.Handler {
 		access := newGuard(rt, authn)
 		apiLimited := limited && rt.isAPI()
+		ownLimit := routeUserLimit(rt.UserLimit, d.Limiter, d.Audit, d.Clock, d.Log, d.Errors)
 		return chain(handle(rt.Handler, d.Errors),
 			limits(rt, schema != nil, o.MaxBodyBytes, d.Errors), // 6. content type and size, from the headers alone
 			when(apiLimited, rateLimited),                       // 7. rate limit per client IP (API only)
 			authenticate(access, rt.isAPI()),                    // 8. authentication: bearer header or session cookie, never the URL (400, 401)
 			when(apiLimited && signIns, userLimited),            // 9. rate limit per signed-in user (API only)
+			when(signIns, ownLimit),                             // 9b. the route's own per-user limit (the chat's)
 			authorize(access),                                   // 10. authorization: the route's policy, deny by default (403, mfa_required)
 			validateBody(schema, rt.OptionalBody, d.Errors),     // 11. the body: one JSON value valid against the route's schema
 			when(!rt.Stream, timeout),                           // 12. handler deadline, then the handler (ownership: Authorize)

@@ -35,3 +35,22 @@ func userRateLimit(limit ratelimit.Limit, limiter ratelimit.Limiter, rec audit.R
 		})
 	}
 }
+
+// routeUserLimit applies a route's own per-user limit (Route.UserLimit),
+// refusing and auditing like the API-wide ones. It is in the same place of
+// the chain as userRateLimit: after authentication, before the body is read.
+func routeUserLimit(nl *NamedLimit, limiter ratelimit.Limiter, rec audit.Recorder, clock func() time.Time, log *slog.Logger, errs *response.ErrorWriter) step {
+	if nl == nil {
+		return nil
+	}
+	lim := limitCheck{nl.Limit, limiter, rec, clock, log, errs}
+	details := nl.Name + " limit " + strconv.Itoa(nl.Limit.Rate) + " per " + nl.Limit.Period.String() + ", per user"
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := callerFrom(r.Context())
+			if c == nil || lim.allow(w, r, nl.Name+":user:"+c.id.UserID, c.id.UserID, details, true) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"supportbot/internal/auth"
+	"supportbot/internal/ratelimit"
 )
 
 // HandlerFunc is a route's handler. It returns an error instead of writing
@@ -61,8 +62,18 @@ type Route struct {
 	// as server-sent events; the handler then owns its lifetime and must end
 	// with the request's context.
 	Stream bool
+	// UserLimit adds a per-user limit of the route's own, on top of the
+	// API-wide ones (the chat's CHAT_RATE_LIMIT_PER_MINUTE). Routes that
+	// share a Name share the bucket.
+	UserLimit *NamedLimit
 
 	Handler HandlerFunc
+}
+
+// NamedLimit is a rate limit with the name of its bucket.
+type NamedLimit struct {
+	Name  string
+	Limit ratelimit.Limit
 }
 
 // String names the route as "METHOD PATTERN".

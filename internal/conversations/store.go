@@ -1,0 +1,422 @@
+// Package conversations keeps customer conversations and their messages,
+// runs each chat turn (clean → redact card data → understand → dialogue →
+// store, encrypted) and carries the hand-off to support staff (issue 4,
+// "Dialogue", "API and storage").
+package conversations
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"supportbot/internal/auth"
+	"supportbot/internal/bot/dialogue"
+	"supportbot/internal/crypto"
+	"supportbot/internal/storage"
+)
+
+// Status is where a conversation stands.
+type Status string
+
+// The statuses.
+const (
+	StatusBot       Status = "bot"               // the bot answers
+	StatusWaiting   Status = "waiting_for_agent" // handed off, in the support queue
+	StatusWithAgent Status = "with_agent"        // claimed by a staff member; the bot stays quiet
+	StatusClosed    Status = "closed"
+)
+
+// Sender says who wrote a message.
+type Sender string
+
+// The senders.
+const (
+	SenderCustomer Sender = "customer"
+	SenderBot      Sender = "bot"
+	SenderAgent    Sender = "agent"
+	SenderSystem   Sender = "system"
+)
+
+// Conversation is one chat between a customer and the shop.
+type Conversation struct {
+	ID             string
+	CustomerID     string
+	AssigneeID     string
+	Status         Status
+	State          dialogue.State
+	Version        int64
+	LastSeq        int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastActivityAt time.Time
+	HandoffAt      time.Time
+	ClosedAt       time.Time
+}
+
+// Resource describes the conversation for auth.Authorize: the customer owns
+// it, the staff member who claimed it is its assignee, and a handed-off
+// one waits in the queue that all support staff may see.
+func (c Conversation) Resource() auth.Resource {
+	return auth.Resource{Exists: true, OwnerID: c.CustomerID, AssigneeID: c.AssigneeID, Queued: c.Status == StatusWaiting}
+}
+
+// Meta is what a bot message says besides its text. It never holds
+// customer text.
+type Meta struct {
+	Confidence  float64  `json:"confidence,omitempty"`
+	OrderID     string   `json:"order_id,omitempty"`
+	FAQID       string   `json:"faq_id,omitempty"`
+	Suggestions []string `json:"suggestions,omitempty"`
+	Handoff     bool     `json:"handoff,omitempty"`
+}
+
+// Message is one message of a conversation.
+type Message struct {
+	ConversationID string
+	Seq            int64
+	Sender         Sender
+	AuthorID       string // the customer or agent; "" for the bot and the system
+	Text           string // decrypted, card data already removed
+	Intent         string // the bot's reading of a customer message, or the intent a bot reply answers
+	Redactions     int    // card numbers, codes and dates removed before storage
+	Meta           Meta
+	CreatedAt      time.Time
+}
+
+var (
+	// ErrNotFound means no conversation has the id.
+	ErrNotFound = errors.New("conversations: not found")
+	// ErrConflict means the conversation changed since it was read; the
+	// caller reads it again and retries.
+	ErrConflict = errors.New("conversations: changed concurrently")
+)
+
+// Store persists conversations and messages. Message text is encrypted
+// with its conversation and sequence number as associated data.
+type Store struct {
+	db    *storage.DB
+	keys  *crypto.Keyring
+	clock func() time.Time
+}
+
+// NewStore returns a Store. A nil clock means time.Now.
+func NewStore(db *storage.DB, keys *crypto.Keyring, clock func() time.Time) *Store {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Store{db: db, keys: keys, clock: clock}
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+func fromUS(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+func toUS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func aad(conversationID string, seq int64) crypto.AAD {
+	return crypto.AAD{Table: "messages", Column: "text", RowID: conversationID + "/" + strconv.FormatInt(seq, 10)}
+}
+
+const selectConversation = `SELECT id, customer_id, assignee_id, status, state, version, last_seq, created_at, updated_at, last_activity_at, handoff_at, closed_at FROM conversations`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanConversation(row scanner) (Conversation, error) {
+	var (
+		c                                       Conversation
+		status, state                           string
+		created, updated, active, handoff, done int64
+	)
+	if err := row.Scan(&c.ID, &c.CustomerID, &c.AssigneeID, &status, &state, &c.Version, &c.LastSeq,
+		&created, &updated, &active, &handoff, &done); err != nil {
+		return Conversation{}, err
+	}
+	if err := json.Unmarshal([]byte(state), &c.State); err != nil {
+		return Conversation{}, fmt.Errorf("state of %s: %w", c.ID, err)
+	}
+	c.Status = Status(status)
+	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = fromUS(created), fromUS(updated), fromUS(active)
+	c.HandoffAt, c.ClosedAt = fromUS(handoff), fromUS(done)
+	return c, nil
+}
+
+// Get returns the conversation with id, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	c, err := scanConversation(s.db.SQL().QueryRowContext(ctx, selectConversation+` WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, ErrNotFound
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("conversations: get: %w", err)
+	}
+	return c, nil
+}
+
+// Create starts a conversation for customerID with the given opening
+// messages (the bot's welcome).
+func (s *Store) Create(ctx context.Context, customerID string, opening []Message) (Conversation, []Message, error) {
+	now := s.clock().UTC().Truncate(time.Microsecond)
+	c := Conversation{ID: newID(), CustomerID: customerID, Status: StatusBot, Version: 1,
+		CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
+	var stored []Message
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, customer_id, status, state, version, last_seq, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, '{}', 1, 0, $4, $4, $4)`,
+			c.ID, customerID, string(StatusBot), now.UnixMicro()); err != nil {
+			return err
+		}
+		var err error
+		stored, err = s.insertMessages(ctx, tx, c.ID, 0, opening, now)
+		if err != nil {
+			return err
+		}
+		c.LastSeq = int64(len(stored))
+		_, err = tx.ExecContext(ctx, `UPDATE conversations SET last_seq = $2 WHERE id = $1`, c.ID, c.LastSeq)
+		return err
+	})
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversations: create: %w", err)
+	}
+	return c, stored, nil
+}
+
+// Change is what one step does to a conversation: messages to append and
+// the conversation's new status, assignee and dialogue state.
+type Change struct {
+	Messages []Message
+	Status   Status
+	Assignee string
+	State    dialogue.State
+	// Activity marks a customer or agent message, which restarts the idle
+	// timer; a status change alone does not.
+	Activity bool
+}
+
+// Apply appends ch to c if c is still at the version read, in one
+// transaction, and returns the conversation after it and the stored
+// messages (with their sequence numbers). A conversation changed in the
+// meantime, by this or any other instance, is ErrConflict: nothing is
+// written.
+func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversation, []Message, error) {
+	now := s.clock().UTC().Truncate(time.Microsecond)
+	state, err := json.Marshal(ch.State)
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversations: encode state: %w", err)
+	}
+	next := c
+	next.Status, next.AssigneeID, next.State = ch.Status, ch.Assignee, ch.State
+	next.Version++
+	next.LastSeq += int64(len(ch.Messages))
+	next.UpdatedAt = now
+	if ch.Activity {
+		next.LastActivityAt = now
+	}
+	if ch.Status == StatusWaiting && c.Status != StatusWaiting {
+		next.HandoffAt = now
+	}
+	if ch.Status == StatusClosed && c.Status != StatusClosed {
+		next.ClosedAt = now
+	}
+	var stored []Message
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $3, assignee_id = $4, state = $5, version = $6, last_seq = $7,
+			updated_at = $8, last_activity_at = $9, handoff_at = $10, closed_at = $11 WHERE id = $1 AND version = $2`,
+			c.ID, c.Version, string(next.Status), next.AssigneeID, string(state), next.Version, next.LastSeq,
+			now.UnixMicro(), next.LastActivityAt.UnixMicro(), toUS(next.HandoffAt), toUS(next.ClosedAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err == nil {
+				err = ErrConflict
+			}
+			return err
+		}
+		stored, err = s.insertMessages(ctx, tx, c.ID, c.LastSeq, ch.Messages, now)
+		return err
+	})
+	if errors.Is(err, ErrConflict) {
+		return Conversation{}, nil, err
+	}
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, err)
+	}
+	return next, stored, nil
+}
+
+func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, id string, after int64, msgs []Message, now time.Time) ([]Message, error) {
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		m.ConversationID, m.Seq, m.CreatedAt = id, after+int64(i)+1, now
+		enc, err := s.keys.EncryptString(m.Text, aad(id, m.Seq))
+		if err != nil {
+			return nil, fmt.Errorf("encrypt message: %w", err)
+		}
+		meta, err := json.Marshal(m.Meta)
+		if err != nil {
+			return nil, fmt.Errorf("encode meta: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, seq, sender, author_id, text_enc, intent, redactions, meta, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			id, m.Seq, string(m.Sender), m.AuthorID, enc, m.Intent, m.Redactions, string(meta), now.UnixMicro()); err != nil {
+			return nil, err
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// Page selects messages by sequence number: those after After (0: from the
+// start) or, when Before is set, the Limit messages just before it (for
+// scrolling back), always in ascending order.
+type Page struct {
+	After, Before int64
+	Limit         int
+}
+
+// MaxPage bounds one page of messages or conversations.
+const MaxPage = 200
+
+// Messages returns a page of the conversation's messages, decrypted.
+func (s *Store) Messages(ctx context.Context, id string, p Page) ([]Message, error) {
+	if p.Limit <= 0 || p.Limit > MaxPage {
+		p.Limit = MaxPage
+	}
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	const cols = `SELECT seq, sender, author_id, text_enc, intent, redactions, meta, created_at FROM messages`
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if p.Before > 0 {
+		rows, err = s.db.SQL().QueryContext(ctx, `SELECT * FROM (`+cols+` WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) AS page ORDER BY seq`, id, p.Before, p.Limit)
+	} else {
+		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, id, p.After, p.Limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("conversations: messages of %s: %w", id, err)
+	}
+	defer func() { _ = rows.Close() }()
+	var out []Message
+	for rows.Next() {
+		var (
+			m               Message
+			sender, enc, mt string
+			created         int64
+		)
+		if err := rows.Scan(&m.Seq, &sender, &m.AuthorID, &enc, &m.Intent, &m.Redactions, &mt, &created); err != nil {
+			return nil, fmt.Errorf("conversations: messages of %s: %w", id, err)
+		}
+		if m.Text, err = s.keys.DecryptString(enc, aad(id, m.Seq)); err != nil {
+			return nil, fmt.Errorf("conversations: message %s/%d: %w", id, m.Seq, err)
+		}
+		if err := json.Unmarshal([]byte(mt), &m.Meta); err != nil {
+			return nil, fmt.Errorf("conversations: meta of %s/%d: %w", id, m.Seq, err)
+		}
+		m.ConversationID, m.Sender, m.CreatedAt = id, Sender(sender), fromUS(created)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("conversations: messages of %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// Filter selects conversations for a list. Every set field narrows it,
+// except that Queue adds the hand-off queue to an assignee's list.
+type Filter struct {
+	CustomerID string // only this customer's
+	AssigneeID string // only those claimed by this staff member…
+	Queue      bool   // …plus those waiting for an agent
+	Status     Status // only this status
+	Limit      int    // 1..MaxPage; 0 = 50
+	// Before is the cursor from a previous page: last_activity_at and id of
+	// its last conversation.
+	Before Cursor
+}
+
+// Cursor marks a place in a list ordered by last activity, newest first.
+type Cursor struct {
+	ActivityUS int64
+	ID         string
+}
+
+// List returns conversations matching f, most recently active first, and
+// the cursor of the next page (zero when this is the last).
+func (s *Store) List(ctx context.Context, f Filter) ([]Conversation, Cursor, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, MaxPage)
+	q := selectConversation + ` WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.CustomerID != "" {
+		q += ` AND customer_id = ` + arg(f.CustomerID)
+	}
+	switch {
+	case f.AssigneeID != "" && f.Queue:
+		q += ` AND (assignee_id = ` + arg(f.AssigneeID) + ` OR status = ` + arg(string(StatusWaiting)) + `)`
+	case f.AssigneeID != "":
+		q += ` AND assignee_id = ` + arg(f.AssigneeID)
+	case f.Queue:
+		q += ` AND status = ` + arg(string(StatusWaiting))
+	}
+	if f.Status != "" {
+		q += ` AND status = ` + arg(string(f.Status))
+	}
+	if f.Before.ID != "" {
+		a, i := arg(f.Before.ActivityUS), arg(f.Before.ID)
+		q += ` AND (last_activity_at < ` + a + ` OR (last_activity_at = ` + a + ` AND id < ` + i + `))`
+	}
+	q += ` ORDER BY last_activity_at DESC, id DESC LIMIT ` + arg(f.Limit+1)
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	rows, err := s.db.SQL().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, Cursor{}, fmt.Errorf("conversations: list: %w", err)
+	}
+	defer func() { _ = rows.Close() }()
+	var out []Conversation
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, Cursor{}, fmt.Errorf("conversations: list: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, Cursor{}, fmt.Errorf("conversations: list: %w", err)
+	}
+	var next Cursor
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		last := out[len(out)-1]
+		next = Cursor{ActivityUS: last.LastActivityAt.UnixMicro(), ID: last.ID}
+	}
+	return out, next, nil
+}
