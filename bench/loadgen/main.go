@@ -25,6 +25,9 @@ func main() {
 	n := flag.Int("n", 20000, "total requests (at most 1,000,000)")
 	limit := flag.Duration("max", 60*time.Second, "stop after this long whatever n says")
 	bearer := flag.String("bearer", "", "access token sent as Authorization: Bearer (read from the env var named here)")
+	chat := flag.Bool("chat", false, "chat turns: register -users customers on the server of -url, log each in, open a conversation each, then POST -n messages from a realistic mix")
+	users := flag.Int("users", 50, "customers for -chat (1..1000)")
+	pid := flag.Int("pid", 0, "server process id: report its resident memory before and after (Linux /proc)")
 	flag.Parse()
 
 	u, err := checkTarget(*target)
@@ -36,12 +39,29 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadgen: -n must be 1..1000000 and -c 1..1024")
 		os.Exit(2)
 	}
-	token := ""
-	if *bearer != "" {
-		token = os.Getenv(*bearer)
+	rssBefore := rss(*pid)
+	var r result
+	if *chat {
+		if *users < 1 || *users > 1000 {
+			fmt.Fprintln(os.Stderr, "loadgen: -users must be 1..1000")
+			os.Exit(2)
+		}
+		r, err = runChat(u, *users, *conc, *n, *limit)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+	} else {
+		token := ""
+		if *bearer != "" {
+			token = os.Getenv(*bearer)
+		}
+		r = run(u.String(), token, *conc, *n, *limit)
 	}
-	r := run(u.String(), token, *conc, *n, *limit)
 	fmt.Print(r)
+	if *pid > 0 {
+		fmt.Printf("server RSS before %s, after %s\n", rssBefore, rss(*pid))
+	}
 	if r.failed > 0 {
 		os.Exit(1)
 	}

@@ -20,11 +20,14 @@ type command struct {
 // commands lists every subcommand in the order `supportbot help` shows them.
 func commands() []command {
 	return []command{
+		{"demo", "run a development server with a demo shop (prints its logins on first start)", runDemo},
 		{"serve", "run the HTTP server (migrates the database first)", runServe},
 		{"migrate", "apply database migrations and show their status", runMigrate},
 		{"doctor", "check the configuration against the production security checklist", runDoctor},
 		{"config", "print the effective configuration (secrets redacted); --markdown writes docs/CONFIGURATION.md", runConfig},
 		{"user", "accounts: add, list, disable, enable, unlock, set-role, reset-2fa", runUser},
+		{"chat", "talk to the bot in the terminal as a demo customer (development only)", runChat},
+		{"bot", "the bot's understanding: 'bot classify' reads JSON lines, 'bot eval FILE' scores a labelled corpus", runBot},
 		{"audit", "audit trail: 'audit verify' checks the hash chain, 'audit tail' prints recent events", runAudit},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands", nil},
@@ -34,13 +37,14 @@ func commands() []command {
 // app carries what every command needs and lets tests capture output and
 // supply the environment.
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	lookup         func(string) (string, bool)
 	envFile        string
 }
 
 func main() {
-	a := &app{stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, envFile: ".env"}
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv, envFile: ".env"}
 	os.Exit(a.main(os.Args[1:]))
 }
 

@@ -153,7 +153,7 @@ func TestServeDevelopmentAnswersHealthzAndStopsGracefully(t *testing.T) {
 		lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- a.serve(ctx) }()
+	go func() { done <- a.serve(ctx, false) }()
 
 	var addr string
 	select {

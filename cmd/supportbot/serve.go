@@ -30,14 +30,19 @@ func runServe(a *app, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return a.serve(ctx)
+	return a.serve(ctx, false)
 }
 
-// serve runs the server until ctx ends. Split from runServe so tests can
-// stop it without signals.
-func (a *app) serve(ctx context.Context) int {
+// serve runs the server until ctx ends; with demo it first seeds the demo
+// shop (development only). Split from runServe so tests can stop it
+// without signals.
+func (a *app) serve(ctx context.Context, demo bool) int {
 	c, ok := a.validConfig(true)
 	if !ok {
+		return 1
+	}
+	if demo && !c.Development {
+		fmt.Fprintf(a.stderr, "supportbot demo: refusing to seed demo accounts outside development (ENV=%q); unset ENV or set ENV=development\n", c.Env)
 		return 1
 	}
 	// Production refuses to start on any FAIL of the checklist (issue 2 §7).
@@ -75,7 +80,8 @@ func (a *app) serve(ctx context.Context) int {
 	// One limiter for the API limits and the login limits, so a client's
 	// budget is counted once however it is spent.
 	limiter := ratelimit.NewMemory(time.Now, rateLimitKeys)
-	ident, err := newIdentity(c, keys, users.NewStore(db, keys.fields, keys.blind, time.Now), limiter, recorder, time.Now)
+	accounts := users.NewStore(db, keys.fields, keys.blind, time.Now)
+	ident, err := newIdentity(c, keys, accounts, limiter, recorder, time.Now)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
 		return 1
@@ -83,12 +89,31 @@ func (a *app) serve(ctx context.Context) int {
 	defer ident.close()
 	go ident.purgeLoop(ctx, time.Hour, logger)
 
+	sb, err := newSupportBot(c, db, keys, accounts, recorder, time.Now)
+	if err == nil && demo {
+		err = a.seedDemo(ctx, c, sb, accounts, ident.hasher)
+	}
+	if err == nil {
+		err = sb.loadKB(ctx)
+	}
+	if err != nil {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
+		return 1
+	}
+	go sb.watchKB(ctx, logger)
+
 	srv, err := server.New(serverOptions(c), server.Deps{
 		Logger:  logger,
 		DB:      db,
 		Audit:   recorder,
 		Limiter: limiter,
 		Auth:    ident.service,
+
+		Chat:      sb.chat,
+		ChatLimit: chatLimit(c),
+		KB:        sb.kb,
+		KBChanged: sb.kbChanged,
+		Orders:    sb.orders,
 	})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)

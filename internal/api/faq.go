@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"supportbot/internal/auth"
-	"supportbot/internal/kb"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/http/request"
 	"supportbot/internal/http/response"
+	"supportbot/internal/kb"
 )
 
 // faqView is a knowledge-base entry as the API shows it.

@@ -10,6 +10,7 @@ import (
 	"supportbot/internal/http/cookie"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/kb"
+	"supportbot/internal/orders"
 	"supportbot/internal/ratelimit"
 )
 
@@ -44,6 +45,8 @@ type Deps struct {
 	// every edit so this instance rebuilds its index at once.
 	KB        *kb.Store
 	KBChanged func()
+	// Orders runs the orders; nil leaves their routes out.
+	Orders *orders.Service
 }
 
 // Routes lists every API route: method, pattern, policy, request schema and
@@ -68,6 +71,9 @@ func Routes(d Deps) []middleware.Route {
 	}
 	if d.KB != nil {
 		routes = append(routes, faqRoutes(d)...)
+	}
+	if d.Orders != nil {
+		routes = append(routes, orderRoutes(d)...)
 	}
 	return routes
 }

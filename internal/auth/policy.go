@@ -67,6 +67,7 @@ const (
 	ActionOrderCancel          Action = "orders.cancel"
 	ActionOrderReturn          Action = "orders.return"
 	ActionOrderAssign          Action = "orders.assign"          // admin: assign an order to support staff
+	ActionOrderAdvance         Action = "orders.advance"         // staff: move an order along (ship, deliver, returned, refunded)
 	ActionPaymentRequestCreate Action = "orders.payment_request" // manual payment request for an order
 
 	// Conversations (issue 4, "/api/v1/conversations…"; issue 5, staff console).
@@ -196,6 +197,7 @@ var policy = func() map[Action]rule {
 		ActionOrderCancel:          {res, own, assigned, anyone},
 		ActionOrderReturn:          {res, own, assigned, anyone},
 		ActionOrderAssign:          {res, none, none, anyone},
+		ActionOrderAdvance:         {res, none, assigned, anyone},
 		ActionPaymentRequestCreate: {res, none, assigned, anyone},
 
 		ActionConversationCreate:  {coll, own, none, own},

@@ -10,14 +10,13 @@ import (
 	"supportbot/internal/auth"
 	"supportbot/internal/bot"
 	"supportbot/internal/bot/dialogue"
+	"supportbot/internal/orders"
 	"supportbot/internal/payment/card"
 )
 
-// Caller is who acts, for authorization and the audit trail.
-type Caller struct {
-	Actor         auth.Actor
-	IP, RequestID string
-}
+// Caller is who acts, for authorization and the audit trail: the same as
+// the orders service's, since a chat turn acts on orders for its caller.
+type Caller = orders.Caller
 
 // Understander reads one message; *bot.Brain is one.
 type Understander interface {

@@ -10,7 +10,10 @@ import (
 
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
+	"supportbot/internal/conversations"
 	"supportbot/internal/http/middleware"
+	"supportbot/internal/kb"
+	"supportbot/internal/orders"
 	"supportbot/internal/ratelimit"
 )
 
@@ -101,4 +104,13 @@ type Deps struct {
 	// Auth instead. Without either, only public routes may be declared, and
 	// New fails naming any other.
 	Authenticator middleware.Authenticator
+
+	// The support bot (issue 4); each nil field leaves its routes out.
+	// ChatLimit is the per-user limit on chat messages (zero Rate: none);
+	// KBChanged is called after a knowledge-base edit.
+	Chat      *conversations.Service
+	ChatLimit ratelimit.Limit
+	KB        *kb.Store
+	KBChanged func()
+	Orders    *orders.Service
 }

@@ -83,7 +83,8 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	jar := cookie.Jar{Secure: !opts.DevCookies, Clock: deps.Clock}
 
 	routes := slices.Concat(
-		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping, Auth: deps.Auth, Cookies: jar, Clock: deps.Clock}),
+		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping, Auth: deps.Auth, Cookies: jar, Clock: deps.Clock,
+			Chat: deps.Chat, ChatLimit: deps.ChatLimit, KB: deps.KB, KBChanged: deps.KBChanged, Orders: deps.Orders}),
 		site.Routes(),
 		extra,
 	)

@@ -178,7 +178,6 @@ func TestCancelOfAnOrderThatShippedMeanwhile(t *testing.T) {
 	contains(t, r, "already shipped")
 }
 
-
 func TestUnknownAndOtherCustomersOrdersGetTheSameAnswer(t *testing.T) {
 	s := newShop()
 	for _, intent := range []bot.Intent{bot.IntentOrderStatus, bot.IntentCancelOrder, bot.IntentReturnRequest, bot.IntentRefundStatus} {

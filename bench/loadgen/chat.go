@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// chatMix is what customers write, in rough proportion: order questions
+// with and without numbers (the numbers are not theirs, so the bot answers
+// "couldn't find" after a real, authorized lookup), FAQ questions, small
+// talk and the odd unclear message. Nothing here changes an order.
+var chatMix = []string{
+	"where is my order ORD001?",
+	"How long does shipping take?",
+	"hi there",
+	"show my orders",
+	"has #100234 shipped yet",
+	"what is your return policy",
+	"can I pay with paypal?",
+	"thanks!",
+	"track my order",
+	"ORD002",
+	"do you ship to Canada",
+	"when will I get my refund for ORD-2024-0001",
+	"I forgot my password",
+	"asdf qwerty",
+	"how much is delivery",
+	"any update on order 552310?",
+}
+
+// session is one signed-in customer with an open conversation.
+type session struct {
+	token, conversation string
+}
+
+// runChat signs users customers up and in, opens a conversation each, and
+// sends n chat messages over conc connections.
+func runChat(base *url.URL, users, conc, n int, limit time.Duration) (result, error) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
+	root := base.Scheme + "://" + base.Host
+	sessions, err := signIn(client, root, users)
+	if err != nil {
+		return result{}, err
+	}
+	fmt.Fprintf(os.Stderr, "loadgen: %d customers signed in, each with a conversation\n", len(sessions))
+
+	var next atomic.Int64
+	deadline := time.Now().Add(limit)
+	var mu sync.Mutex
+	res := result{statuses: map[int]int64{}, latencies: make([]time.Duration, 0, n)}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range conc {
+		wg.Go(func() {
+			var lat []time.Duration
+			statuses := map[int]int64{}
+			var failed int64
+			for {
+				i := next.Add(1)
+				if i > int64(n) || !time.Now().Before(deadline) {
+					break
+				}
+				// A customer types one message at a time: each connection
+				// keeps to its own customers, so no conversation gets two
+				// messages at once.
+				s := sessions[(w+conc*int(i/int64(conc)))%len(sessions)]
+				body, _ := json.Marshal(map[string]string{"text": chatMix[int(i)%len(chatMix)]})
+				req, _ := http.NewRequest(http.MethodPost, root+"/api/v1/conversations/"+s.conversation+"/messages", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+s.token)
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					failed++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close() // fully read; a close error changes nothing measured
+				lat = append(lat, time.Since(t0))
+				statuses[resp.StatusCode]++
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			res.latencies = append(res.latencies, lat...)
+			res.failed += failed
+			for k, v := range statuses {
+				res.statuses[k] += v
+			}
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.sent = int64(len(res.latencies)) + res.failed
+	return res, nil
+}
+
+// benchPassword passes the server's password rules.
+const benchPassword = "Bench-Kettle-42-Sings"
+
+func signIn(client *http.Client, root string, users int) ([]session, error) {
+	run := rand.Text()[:8]
+	out := make([]session, users)
+	for i := range out {
+		email := fmt.Sprintf("bench-%s-%d@example.com", strings.ToLower(run), i)
+		if _, err := post(client, root+"/api/v1/auth/register", "", map[string]string{"email": email, "name": "Bench Customer", "password": benchPassword}, http.StatusCreated); err != nil {
+			return nil, fmt.Errorf("register %s (is REGISTRATION_OPEN on and LOGIN_MAX_ATTEMPTS raised?): %w", email, err)
+		}
+		var tokens struct {
+			AccessToken string `json:"access_token"`
+		}
+		if err := postDecode(client, root+"/api/v1/auth/login", "", map[string]string{"email": email, "password": benchPassword}, &tokens); err != nil {
+			return nil, fmt.Errorf("log in %s: %w", email, err)
+		}
+		var conv struct {
+			Conversation struct {
+				ID string `json:"id"`
+			} `json:"conversation"`
+		}
+		if err := postDecode(client, root+"/api/v1/conversations", tokens.AccessToken, nil, &conv); err != nil {
+			return nil, fmt.Errorf("open a conversation: %w", err)
+		}
+		out[i] = session{token: tokens.AccessToken, conversation: conv.Conversation.ID}
+	}
+	return out, nil
+}
+
+func post(client *http.Client, u, token string, body any, want int) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	}
+	req, _ := http.NewRequest(http.MethodPost, u, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("status %d: %s", resp.StatusCode, data)
+	}
+	return data, nil
+}
+
+func postDecode(client *http.Client, u, token string, body, dst any) error {
+	want := http.StatusOK
+	if body == nil {
+		want = http.StatusCreated
+	}
+	data, err := post(client, u, token, body, want)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, dst)
+}
+
+// rss returns the resident set size of process pid, "" when unknown.
+func rss(pid int) string {
+	if pid <= 0 {
+		return ""
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}

@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"testing"
+)
+
+// heldoutPath is the held-out split: read by this gate only, never used
+// for training or tuning (testdata/bot/README.md).
+const heldoutPath = "../../testdata/bot/heldout.jsonl"
+
+// Quality gates of issue 4.
+const (
+	minIntentAccuracy  = 0.95
+	minOrderIDAccuracy = 0.99
+)
+
+// TestHeldOutQuality is the quality gate. It prints aggregate figures
+// only (per intent, the confusion matrix), not the misclassified lines, so
+// that reading its output cannot turn into tuning on the held-out split.
+func TestHeldOutQuality(t *testing.T) {
+	f, err := os.Open(heldoutPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("no held-out split")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	heldout, err := ParseExamples(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(heldout) == 0 {
+		t.Skip("held-out split is empty")
+	}
+	b := corpusBrain(t)
+	r := Evaluate(b, heldout)
+	t.Logf("intent accuracy %.1f%% (%d/%d)", 100*r.Accuracy, r.Correct, r.Total)
+	for _, s := range r.PerIntent {
+		t.Logf("  %-15s accuracy %5.1f%%  precision %5.1f%%  (%d/%d)", s.Intent, 100*s.Accuracy, 100*s.Precision, s.TP, s.Support)
+	}
+	t.Logf("order-id extraction %.1f%% (%d/%d), false positives %d of %d lines without an id",
+		100*r.OrderIDAccuracy, r.OrderIDCorrect, r.OrderIDTotal, r.OrderIDFalsePositives, r.OrderIDNegatives)
+	t.Logf("faq top-1 %.1f%% (%d/%d) (not gated)", 100*r.FAQAccuracy, r.FAQCorrect, r.FAQTotal)
+	for i, row := range r.Confusion {
+		t.Logf("  confusion %-15s %v", intentList[i], row)
+	}
+	if r.Accuracy < minIntentAccuracy {
+		t.Errorf("intent accuracy %.1f%% is below %.0f%%", 100*r.Accuracy, 100*minIntentAccuracy)
+	}
+	if r.OrderIDTotal > 0 && r.OrderIDAccuracy < minOrderIDAccuracy {
+		t.Errorf("order-id extraction %.1f%% is below %.0f%%", 100*r.OrderIDAccuracy, 100*minOrderIDAccuracy)
+	}
+	if r.OrderIDNegatives > 0 && float64(r.OrderIDFalsePositives) > (1-minOrderIDAccuracy)*float64(r.OrderIDNegatives) {
+		t.Errorf("%d order-id false positives", r.OrderIDFalsePositives)
+	}
+}

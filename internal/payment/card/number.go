@@ -1,0 +1,135 @@
+package card
+
+import "strings"
+
+// Card numbers (PANs) are 13 to 19 digits (ISO/IEC 7812), typed with spaces
+// or dashes between groups, and end in a Luhn check digit.
+const (
+	// MinNumberDigits is the fewest digits a card number has: a string
+	// with fewer ASCII digits holds none, which lets callers skip the scan.
+	MinNumberDigits = 13
+	// MaxNumberDigits is the most digits a card number has.
+	MaxNumberDigits = 19
+	maxSeparators   = 3 // "4111 1111", "4111-1111" or "4111 - 1111"
+)
+
+// ContainsNumber reports whether s contains a card number. It never
+// allocates.
+func ContainsNumber(s string) bool {
+	found := false
+	forEachNumber(s, func(_, _ int) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// RedactNumbers replaces every card number in s with NumberRemoved and
+// returns the result and how many it replaced. Security codes and expiry
+// dates are left alone: RedactNumbers is for text such as log lines, where
+// a three-digit number is no sign of a card; chat text goes through Redact.
+// It returns s itself when nothing was found.
+func RedactNumbers(s string) (string, int) {
+	var b strings.Builder
+	last, n := 0, 0
+	forEachNumber(s, func(start, end int) bool {
+		if n == 0 {
+			b.Grow(len(s) + len(NumberRemoved))
+		}
+		n++
+		b.WriteString(s[last:start])
+		b.WriteString(NumberRemoved)
+		last = end
+		return true
+	})
+	if n == 0 {
+		return s, 0
+	}
+	b.WriteString(s[last:])
+	return b.String(), n
+}
+
+// forEachNumber calls fn with the byte span of each card number in s, left
+// to right, until fn returns false. A candidate is a sequence of whole digit
+// groups (maximal runs of digits) joined by one to three spaces or dashes,
+// holding 13 to 19 digits and passing Luhn; from each group the longest
+// such candidate wins. Groups are never split, so a card number is not
+// "found" inside a longer identifier like a 25-digit tracking number.
+func forEachNumber(s string, fn func(start, end int) bool) {
+	i := 0
+	for i < len(s) {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		start := i
+		end, ok := longestNumberFrom(s, start)
+		if ok {
+			if !fn(start, end) {
+				return
+			}
+			i = end
+			continue
+		}
+		// Skip this digit group; the next candidate starts at the next one.
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+}
+
+// longestNumberFrom returns the end of the longest Luhn-valid candidate
+// that starts at the digit group at s[start]. Its work is bounded by the
+// group itself plus at most MaxNumberDigits digits after it, so calling it
+// at every group start keeps a scan linear.
+func longestNumberFrom(s string, start int) (end int, ok bool) {
+	digits := 0
+	i := start
+	for {
+		g := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		digits += i - g
+		if digits > MaxNumberDigits {
+			return end, ok
+		}
+		if digits >= MinNumberDigits && Luhn(s[start:i]) {
+			end, ok = i, true
+		}
+		// Join the next group only across 1–3 separators.
+		j := i
+		for j < len(s) && j-i < maxSeparators && (s[j] == ' ' || s[j] == '-') {
+			j++
+		}
+		if j == i || j >= len(s) || !isDigit(s[j]) {
+			return end, ok
+		}
+		i = j
+	}
+}
+
+// Luhn reports whether the ASCII digits of s (other characters ignored)
+// pass the Luhn check (ISO/IEC 7812-1 annex B). A string without digits
+// passes: callers check the length first.
+func Luhn(s string) bool {
+	sum, double := 0, false
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if !isDigit(c) {
+			continue
+		}
+		d := int(c - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
