@@ -21,16 +21,19 @@ func runDemo(a *app, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
-	// The demo is development mode: ENV defaults to development here, and
-	// serve refuses any other mode.
-	lookup := a.lookup
+	// The demo is development mode: ENV defaults to development here when
+	// neither the environment nor .env sets it, and serve refuses any other
+	// mode. A .env saying ENV=production must win (found by review): the
+	// demo would otherwise seed accounts into a production database.
 	demoApp := *a
-	demoApp.lookup = func(k string) (string, bool) {
-		v, ok := lookup(k)
-		if k == "ENV" && !ok {
-			return "development", true
+	if probe, err := config.Load(a.lookup, a.envFile); err == nil && probe.Env == "" {
+		lookup := a.lookup
+		demoApp.lookup = func(k string) (string, bool) {
+			if k == "ENV" {
+				return "development", true
+			}
+			return lookup(k)
 		}
-		return v, ok
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -40,6 +43,9 @@ func runDemo(a *app, args []string) int {
 // seedDemo creates the demo shop on first start and prints its logins.
 func (a *app) seedDemo(ctx context.Context, c *config.Config, sb *supportBot, accounts *users.Store, hasher *auth.Hasher) error {
 	logins, err := demo.Seed(ctx, demo.Deps{Users: accounts, Hash: hasher.Hash, Orders: sb.orders, KB: sb.kb, Now: time.Now})
+	if errors.Is(err, demo.ErrNotEmpty) {
+		return fmt.Errorf("%w: use an empty DATA_DIR (or database) for the demo", err)
+	}
 	if errors.Is(err, demo.ErrSeeded) {
 		fmt.Fprintf(a.stdout, "Demo shop already set up in %s; its logins were printed when it was created.\n", c.DataDir)
 		fmt.Fprintln(a.stdout, "Forgot them? Set a new password with: supportbot user add … or start from an empty DATA_DIR.")

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"supportbot/internal/conversations"
 	"supportbot/internal/http/middleware"
+	"supportbot/internal/http/response"
 )
 
 // Server-sent event timing. A stream ends after streamLifetime and the
@@ -21,7 +23,39 @@ const (
 	streamPoll      = 2 * time.Second
 	streamHeartbeat = 15 * time.Second
 	streamWriteWait = 10 * time.Second
+	// maxStreamsPerUser bounds one user's open streams on this instance:
+	// each costs a connection and a re-read every streamPoll (found by
+	// review).
+	maxStreamsPerUser = 5
 )
+
+// streamCounter counts open event streams per user.
+type streamCounter struct {
+	mu   sync.Mutex
+	open map[string]int
+}
+
+// acquire counts one more stream for user, or reports false at the cap.
+func (sc *streamCounter) acquire(user string) bool {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.open[user] >= maxStreamsPerUser {
+		return false
+	}
+	if sc.open == nil {
+		sc.open = make(map[string]int)
+	}
+	sc.open[user]++
+	return true
+}
+
+func (sc *streamCounter) release(user string) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.open[user]--; sc.open[user] <= 0 {
+		delete(sc.open, user)
+	}
+}
 
 // conversationEvents answers GET /api/v1/conversations/{id}/events with a
 // text/event-stream: a "message" event (id: its sequence number) for each
@@ -29,11 +63,17 @@ const (
 // resumes after Last-Event-ID (or ?after=) so a reconnecting client misses
 // nothing.
 func conversationEvents(d Deps) middleware.HandlerFunc {
+	streams := &streamCounter{}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := caller(r)
 		if err != nil {
 			return err
 		}
+		if !streams.acquire(c.Actor.UserID) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(streamPoll/time.Second)))
+			return response.TooManyRequests(fmt.Errorf("api: %d event streams open for user %s", maxStreamsPerUser, c.Actor.UserID))
+		}
+		defer streams.release(c.Actor.UserID)
 		after, err := queryInt(r, "after", 1<<53)
 		if err != nil {
 			return err

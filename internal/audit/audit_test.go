@@ -449,3 +449,35 @@ func BenchmarkRecord(b *testing.B) {
 		}
 	}
 }
+
+func TestCardNumbersNeverEnterTheTrail(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s, _ := newTestStore(db)
+		for _, target := range []string{"path:/api/v1/conversations/4111111111111111", "order:ORD-４１１１１１１１１１-１１１１１１"} {
+			if err := s.Record(context.Background(), Event{Type: "access.denied", Target: target, Details: "tried 4111 1111 1111 1111"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var rows []string
+		r, err := db.SQL().QueryContext(context.Background(), `SELECT target || ' ' || details FROM audit_events`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for r.Next() {
+			var s string
+			if err := r.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, s)
+		}
+		for _, row := range rows {
+			if strings.Contains(strings.ReplaceAll(row, " ", ""), "41111111") || strings.Contains(row, "１１１１") {
+				t.Errorf("audit row holds card data: %q", row)
+			}
+		}
+		if len(rows) != 2 || !verify(t, s).OK {
+			t.Errorf("rows %q; the chain must still verify", rows)
+		}
+	})
+}

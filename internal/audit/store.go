@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"supportbot/internal/payment/card"
 	"supportbot/internal/storage"
 )
 
@@ -88,10 +89,24 @@ func (s *Store) newRow(e Event) (row, error) {
 		actor:     clean(e.Actor, maxActor),
 		ip:        clean(e.IP, maxIP),
 		requestID: clean(e.RequestID, maxRequestID),
-		target:    clean(e.Target, maxTarget),
-		details:   clean(e.Details, maxDetails),
+		target:    clean(scrub(e.Target), maxTarget),
+		details:   clean(scrub(e.Details), maxDetails),
 		status:    clean(e.Status, maxStatus),
 	}, nil
+}
+
+// scrub removes card numbers from a free-text field. Callers put
+// client-chosen text in targets (a path, an order number), and a row can
+// never be changed once chained, so card data must not get in even by
+// mistake (DESIGN.md invariant 6; found by review).
+func scrub(s string) string {
+	if f := card.Fold(s); f != s {
+		if out, n := card.RedactNumbers(f); n > 0 {
+			return out
+		}
+	}
+	out, _ := card.RedactNumbers(s)
+	return out
 }
 
 // appendRow links r to the newest row and inserts it. The caller's

@@ -14,6 +14,7 @@ func TestOrderIDPatternOption(t *testing.T) {
 		{"not a regexp", `ORD(`, "not a valid regular expression"},
 		{"backreference is not RE2", `(a)\1`, "not a valid regular expression"},
 		{"matches the empty number", `[0-9]*`, "must not match an empty order number"},
+		{"breaks out of the anchoring group", `a)|(b`, "not a valid regular expression"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

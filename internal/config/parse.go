@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"supportbot/internal/bot"
 	"supportbot/internal/http/middleware"
 )
 
@@ -203,13 +204,18 @@ func paymentMethod(dst *string, v string) error {
 	return errors.New("must be manual (the only supported payment method)")
 }
 
-// defaultOrderIDPattern recognises ORD001, ORD-7731, ORD-2024-0001 and
-// purely numeric order numbers of 5 to 12 digits.
-const defaultOrderIDPattern = `ORD-?[0-9]{3,10}(?:-[0-9]{1,10})?|[0-9]{5,12}`
+// defaultOrderIDPattern is the bot's grammar of order numbers: ORD001,
+// ORD-7731, ORD-2024-0001 and purely numeric numbers of 5 to 12 digits.
+const defaultOrderIDPattern = bot.DefaultOrderIDPattern
 
 // orderIDPattern accepts a Go regexp (RE2: linear time, so no pattern can
 // make matching slow) that does not match the empty string.
 func orderIDPattern(dst *string, v string) error {
+	// Compiled on its own first: "a)|(b" would otherwise close the
+	// anchoring group and match far more than it says (found by review).
+	if _, err := regexp.Compile(v); err != nil {
+		return fmt.Errorf("not a valid regular expression: %w", err)
+	}
 	re, err := regexp.Compile("(?i)^(?:" + v + ")$")
 	if err != nil {
 		return fmt.Errorf("not a valid regular expression: %w", err)

@@ -382,3 +382,20 @@ func TestStoreConflictWritesNothing(t *testing.T) {
 		t.Errorf("%d messages after a conflict, want 2", n)
 	}
 }
+
+func TestMalformedIDIsMissingAndItsTextIsNotAudited(t *testing.T) {
+	f := setup(t, storagetest.SQLite(t))
+	for _, id := range []string{"4111111111111111", "../etc/passwd", strings.Repeat("a", 64), "0123456789ABCDEF0123456789ABCDEF"} {
+		if _, err := f.svc.Get(context.Background(), f.alice, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(%q) = %v, want ErrNotFound", id, err)
+		}
+	}
+	for _, e := range f.rec.Events() {
+		if e.Type != "access.denied" || e.Target != "conversation" {
+			t.Errorf("event %+v: the client's text must stay out of the audit trail", e)
+		}
+	}
+	if len(f.rec.Events()) != 4 {
+		t.Errorf("%d events, want one per attempt", len(f.rec.Events()))
+	}
+}

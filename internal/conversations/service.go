@@ -105,6 +105,17 @@ func (s *Service) Start(ctx context.Context, c Caller) (Conversation, []Message,
 // action on it. Someone else's conversation and a missing one are the same
 // ErrNotFound, and the attempt is audited (invariant 2).
 func (s *Service) authorized(ctx context.Context, c Caller, id string, action auth.Action) (Conversation, error) {
+	if !validID(id) {
+		// Not an id this server issues: missing, without a query, and
+		// audited without the client's text (it could be anything, a card
+		// number included; found by review).
+		if _, err := auth.ScopeFor(c.Actor, action); err != nil {
+			s.deny(ctx, c, "", action, "forbidden")
+			return Conversation{}, fmt.Errorf("%w: %w", ErrForbidden, err)
+		}
+		s.deny(ctx, c, "", action, "malformed id")
+		return Conversation{}, ErrNotFound
+	}
 	conv, err := s.store.Get(ctx, id)
 	res := conv.Resource()
 	if errors.Is(err, ErrNotFound) {
@@ -124,12 +135,13 @@ func (s *Service) authorized(ctx context.Context, c Caller, id string, action au
 }
 
 func (s *Service) deny(ctx context.Context, c Caller, id string, action auth.Action, why string) {
-	if len(id) > 64 {
-		id = id[:64]
+	target := "conversation"
+	if validID(id) {
+		target += ":" + id
 	}
 	_ = s.rec.Record(context.WithoutCancel(ctx), audit.Event{
 		Type: "access.denied", Level: audit.LevelWarning, Actor: c.Actor.UserID, IP: c.IP, RequestID: c.RequestID,
-		Target: "conversation:" + id, Details: "action " + string(action) + " by " + string(c.Actor.Role) + ": " + why, Status: "denied",
+		Target: target, Details: "action " + string(action) + " by " + string(c.Actor.Role) + ": " + why, Status: "denied",
 	})
 }
 
@@ -365,4 +377,18 @@ func (s *Service) audit(ctx context.Context, c Caller, typ, id string) {
 		Type: typ, Level: audit.LevelInfo, Actor: c.Actor.UserID, IP: c.IP, RequestID: c.RequestID,
 		Target: "conversation:" + id, Status: "success",
 	})
+}
+
+// validID reports whether id has the form of a conversation id: 32
+// lower-case hex digits (newID).
+func validID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

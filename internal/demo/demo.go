@@ -32,9 +32,14 @@ type Deps struct {
 	Now    func() time.Time
 }
 
-// ErrSeeded means the demo shop exists already; its logins were printed
-// when it was created.
-var ErrSeeded = errors.New("demo: the demo shop is already seeded")
+var (
+	// ErrSeeded means the demo shop exists already; its logins were
+	// printed when it was created.
+	ErrSeeded = errors.New("demo: the demo shop is already seeded")
+	// ErrNotEmpty means the database has accounts that are not the demo
+	// shop's: the demo never adds its accounts to a real shop.
+	ErrNotEmpty = errors.New("demo: the database already has accounts")
+)
 
 type person struct {
 	role        users.Role
@@ -57,6 +62,11 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 		return nil, ErrSeeded
 	} else if !errors.Is(err, users.ErrNotFound) {
 		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if existing, err := d.Users.List(ctx, users.ListFilter{Limit: 1}); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	} else if len(existing) > 0 {
+		return nil, ErrNotEmpty
 	}
 	ids := map[string]string{}
 	var logins []Login

@@ -295,3 +295,24 @@ func TestMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestAYesAboutAnotherOrderIsANewRequest(t *testing.T) {
+	s := newShop()
+	other := u(bot.IntentCancelOrder, "ORD002")
+	other.Affirmative = true // "yes, cancel ORD002 instead"
+	r, st := run(t, s, u(bot.IntentCancelOrder, "ORD003"), other)
+	if len(s.cancelled) != 0 {
+		t.Fatalf("cancelled %v; a yes naming another order must not confirm the first", s.cancelled)
+	}
+	contains(t, r[1], "shall I cancel order ORD002")
+	if st.Confirm != bot.IntentCancelOrder || st.OrderID != "ORD002" {
+		t.Errorf("state %+v, want a fresh confirmation for ORD002", st)
+	}
+	// A yes naming the same order confirms it.
+	same := u(bot.IntentFallback, "ORD003")
+	same.Affirmative = true
+	run(t, s, u(bot.IntentCancelOrder, "ORD003"), same)
+	if strings.Join(s.cancelled, ",") != "ORD003" {
+		t.Errorf("cancelled %v, want ORD003", s.cancelled)
+	}
+}

@@ -28,6 +28,12 @@ var (
 // the orders could not be reached; the caller answers it as a server
 // error, and the state is unchanged.
 func (e *Engine) Step(ctx context.Context, st State, u bot.Understanding, o Orders) (Reply, State, error) {
+	if st.Confirm != "" && u.OrderID != "" && u.OrderID != st.OrderID {
+		// "yes, cancel ORD003 instead": a yes about another order is a new
+		// request, never the confirmation of the pending one (found by
+		// review).
+		st = State{OrderID: st.OrderID}
+	}
 	if st.Confirm != "" {
 		switch {
 		case u.Affirmative && !u.Negative:

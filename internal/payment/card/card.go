@@ -44,9 +44,9 @@ const maxGap = 4
 
 // Redact removes card data from s and says what it removed:
 //
-//   - card numbers: 13 to 19 digits passing the Luhn check, with spaces or
-//     dashes allowed between digit groups (a group is never split, so a
-//     long tracking number is not a card);
+//   - card numbers: 13 to 19 digits passing the Luhn check, with spaces,
+//     dashes, dots, slashes or line breaks allowed between digit groups
+//     (a group is never split, so a long tracking number is not a card);
 //   - security codes: a standalone number of 3 or 4 digits within a few
 //     words after a code word (cvv, cvc, cvv2, cvc2, cid, csc, "security
 //     code", "code on the back", "card verification") or after a card
@@ -58,8 +58,10 @@ const maxGap = 4
 //     thru/through/until, good thru, card), either side — or anywhere when
 //     the message holds a card number.
 //
-// Words are matched case-insensitively and a sentence end (". ", "?", "!"
-// or a line break) ends their reach. A number glued to other text by a
+// Words are matched case-insensitively and a sentence end (". ", "?" or
+// "!", not a line break) ends their reach. Text with non-ASCII characters
+// is searched in its folded form (Fold), and when card data is found the
+// folded text is returned with it removed. A number glued to other text by a
 // dash, slash, dot or comma is part of something else — "ORD-2024-0001",
 // "12/03/2025", "$12.99" — and never a code or a date; "3 items",
 // "ORD123" and "room 101" keep their numbers.
@@ -68,6 +70,18 @@ const maxGap = 4
 // Redact(Redact(s)) finds nothing: the replacement texts count as the data
 // they replaced.
 func Redact(s string) (string, Counts) {
+	if f := Fold(s); f != s {
+		// Look in the folded text; return it only if something was found
+		// there, so text without card data is kept as typed. Then look in
+		// the text as typed too, whose digit groups may differ.
+		if out, c := redact(f); c.Total() > 0 {
+			return out, c
+		}
+	}
+	return redact(s)
+}
+
+func redact(s string) (string, Counts) {
 	if !mayHold(s) {
 		return s, Counts{}
 	}
@@ -205,8 +219,9 @@ func (sc *scanner) next(t *token) bool {
 					return true
 				}
 			}
-			if c == '?' || c == '!' || c == '\n' || c == '\r' ||
-				c == '.' && (i+1 == len(s) || isSpace(s[i+1])) {
+			// A line break is no sentence end: numbers pasted from notes
+			// put the code on the line after the card (found by review).
+			if c == '?' || c == '!' || c == '.' && (i+1 == len(s) || isSpace(s[i+1])) {
 				brk = true
 			}
 			i++

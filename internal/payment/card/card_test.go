@@ -80,7 +80,25 @@ var redactCases = []struct {
 	// Text that is already redacted stays as it is.
 	{"already redacted", "cvv [security code removed] 456", "cvv [security code removed] 456", Counts{}},
 	{"already redacted date", "[expiry date removed] 12/25 exp", "[expiry date removed] [expiry date removed] exp", Counts{Expiries: 1}},
-	{"non-ASCII text", "Karte: código 123, cvv：456", "Karte: código 123, cvv：[security code removed]", Counts{Codes: 1}},
+	// Text with card data is searched, and returned, in folded form (Fold).
+	{"non-ASCII text", "Karte: código 123, cvv：456", "Karte: código 123, cvv:[security code removed]", Counts{Codes: 1}},
+	{"non-ASCII text without card data is kept as typed", "Karte：código 123 ４５", "Karte：código 123 ４５", Counts{}},
+
+	// Found by review: layouts and characters that hid card data.
+	{"code on the line after the card", "4111111111111111\n12/25\n123", "[card number removed]\n[expiry date removed]\n[security code removed]", Counts{Numbers: 1, Codes: 1, Expiries: 1}},
+	{"cvv then a line break", "cvv\n123", "cvv\n[security code removed]", Counts{Codes: 1}},
+	{"full-width digits", "card ４１１１ １１１１ １１１１ １１１１", "card [card number removed]", Counts{Numbers: 1}},
+	{"full-width digits in an order number", "order ORD-４１１１１１１１１１-１１１１１１", "order ORD-[card number removed]", Counts{Numbers: 1}},
+	{"Arabic-Indic digits", "٤١١١١١١١١١١١١١١١", "[card number removed]", Counts{Numbers: 1}},
+	{"dots between groups", "4111.1111.1111.1111", "[card number removed]", Counts{Numbers: 1}},
+	{"slashes between groups", "4111/1111/1111/1111", "[card number removed]", Counts{Numbers: 1}},
+	{"one group per line", "4111\n1111\n1111\n1111", "[card number removed]", Counts{Numbers: 1}},
+	{"no-break spaces", "4111\u00a01111\u00a01111\u00a01111", "[card number removed]", Counts{Numbers: 1}},
+	{"en dashes", "4111–1111–1111–1111", "[card number removed]", Counts{Numbers: 1}},
+	{"zero-width spaces", "4111\u200b1111\u200b1111\u200b1111", "[card number removed]", Counts{Numbers: 1}},
+	{"full-width code", "cvv: １２３", "cvv: [security code removed]", Counts{Codes: 1}},
+	{"full-width expiry", "exp ０１/２７", "exp [expiry date removed]", Counts{Expiries: 1}},
+	{"comma-separated order numbers stay", "orders 100234, 100235, 100236", "orders 100234, 100235, 100236", Counts{}},
 }
 
 func TestRedact(t *testing.T) {

@@ -2,8 +2,8 @@ package card
 
 import "strings"
 
-// Card numbers (PANs) are 13 to 19 digits (ISO/IEC 7812), typed with spaces
-// or dashes between groups, and end in a Luhn check digit.
+// Card numbers (PANs) are 13 to 19 digits (ISO/IEC 7812), typed with
+// separators (isSeparator) between groups, and end in a Luhn check digit.
 const (
 	// MinNumberDigits is the fewest digits a card number has: a string
 	// with fewer ASCII digits holds none, which lets callers skip the scan.
@@ -51,7 +51,7 @@ func RedactNumbers(s string) (string, int) {
 
 // forEachNumber calls fn with the byte span of each card number in s, left
 // to right, until fn returns false. A candidate is a sequence of whole digit
-// groups (maximal runs of digits) joined by one to three spaces or dashes,
+// groups (maximal runs of digits) joined by one to three separators,
 // holding 13 to 19 digits and passing Luhn; from each group the longest
 // such candidate wins. Groups are never split, so a card number is not
 // "found" inside a longer identifier like a 25-digit tracking number.
@@ -99,7 +99,7 @@ func longestNumberFrom(s string, start int) (end int, ok bool) {
 		}
 		// Join the next group only across 1–3 separators.
 		j := i
-		for j < len(s) && j-i < maxSeparators && (s[j] == ' ' || s[j] == '-') {
+		for j < len(s) && j-i < maxSeparators && isSeparator(s[j]) {
 			j++
 		}
 		if j == i || j >= len(s) || !isDigit(s[j]) {
@@ -133,3 +133,15 @@ func Luhn(s string) bool {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// isSeparator reports the characters a card number's digit groups may be
+// typed with between them: spaces, dashes, dots, slashes and line breaks
+// ("4111.1111.1111.1111", one group per line). Commas are not among them,
+// so a list of order numbers is not read as one long number.
+func isSeparator(c byte) bool {
+	switch c {
+	case ' ', '-', '.', '/', '\n', '\r', '\t':
+		return true
+	}
+	return false
+}
