@@ -114,6 +114,7 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 		KB:        sb.kb,
 		KBChanged: sb.kbChanged,
 		Orders:    sb.orders,
+		Payments:  sb.payments,
 	})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)

@@ -16,6 +16,7 @@ import (
 	"supportbot/internal/conversations"
 	"supportbot/internal/kb"
 	"supportbot/internal/orders"
+	"supportbot/internal/payment"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/storage"
 	"supportbot/internal/users"
@@ -28,11 +29,12 @@ const kbPoll = 5 * time.Second
 // supportBot is the running bot: its understanding, the knowledge base,
 // the orders and the conversations (issue 4).
 type supportBot struct {
-	brain  *bot.Brain
-	kb     *kb.Store
-	orders *orders.Service
-	chat   *conversations.Service
-	poke   chan time.Time // an edit on this instance: rebuild the index now
+	brain    *bot.Brain
+	kb       *kb.Store
+	orders   *orders.Service
+	payments *payment.Service
+	chat     *conversations.Service
+	poke     chan time.Time // an edit on this instance: rebuild the index now
 }
 
 // newBrain trains the bot on the embedded corpus with the configured order
@@ -72,7 +74,8 @@ func newSupportBot(c *config.Config, db *storage.DB, k *keys, accounts *users.St
 	chat := conversations.NewService(conversations.NewStore(db, k.fields, now), brain, dialogue.New(now, window, nil),
 		conversations.OrdersFor(ord), rec, nil,
 		conversations.Options{MaxChars: c.MaxMessageChars, IdleTimeout: c.ConversationIdleTimeout, Clock: now})
-	return &supportBot{brain: brain, kb: kb.NewStore(db, rec, now), orders: ord, chat: chat, poke: make(chan time.Time, 1)}, nil
+	pay := payment.NewService(db, ord, rec, payment.Options{Instructions: c.PaymentInstructions, PaymentLink: c.PaymentLink, Clock: now})
+	return &supportBot{brain: brain, kb: kb.NewStore(db, rec, now), orders: ord, payments: pay, chat: chat, poke: make(chan time.Time, 1)}, nil
 }
 
 // loadKB builds the search index from the stored entries once, before the

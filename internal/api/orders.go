@@ -262,7 +262,7 @@ func orderRoutes(d Deps) []middleware.Route {
 		admin = middleware.PolicyAdmin
 		staff = middleware.PolicyStaff
 	)
-	return []middleware.Route{
+	routes := []middleware.Route{
 		{Method: "GET", Pattern: "/api/v1/orders", Policy: anyone, Action: auth.ActionOrderList, Handler: ordersList(d)},
 		{Method: "GET", Pattern: "/api/v1/orders/{id}", Policy: anyone, Action: auth.ActionOrderRead, Handler: orderShow(d)},
 		{Method: "POST", Pattern: "/api/v1/orders/{id}/cancel", Policy: anyone, Action: auth.ActionOrderCancel, Schema: "order_reason", OptionalBody: true, Handler: orderCancel(d)},
@@ -270,4 +270,11 @@ func orderRoutes(d Deps) []middleware.Route {
 		{Method: "POST", Pattern: "/api/v1/orders/{id}/assign", Policy: admin, Action: auth.ActionOrderAssign, Schema: "order_assign", Handler: orderAssign(d)},
 		{Method: "POST", Pattern: "/api/v1/orders/{id}/status", Policy: staff, Action: auth.ActionOrderAdvance, Schema: "order_status", Handler: orderStatusUpdate(d)},
 	}
+	if d.Payments != nil {
+		routes = append(routes,
+			middleware.Route{Method: "GET", Pattern: "/api/v1/orders/{id}/payment-requests", Policy: anyone, Action: auth.ActionOrderRead, Handler: paymentRequestsList(d)},
+			middleware.Route{Method: "POST", Pattern: "/api/v1/orders/{id}/payment-requests", Policy: staff, Action: auth.ActionPaymentRequestCreate, Schema: "payment_request", Handler: paymentRequestCreate(d)},
+		)
+	}
+	return routes
 }

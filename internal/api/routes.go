@@ -11,6 +11,7 @@ import (
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/kb"
 	"supportbot/internal/orders"
+	"supportbot/internal/payment"
 	"supportbot/internal/ratelimit"
 )
 
@@ -45,8 +46,10 @@ type Deps struct {
 	// every edit so this instance rebuilds its index at once.
 	KB        *kb.Store
 	KBChanged func()
-	// Orders runs the orders; nil leaves their routes out.
-	Orders *orders.Service
+	// Orders runs the orders; nil leaves their routes out. Payments, when
+	// set too, adds the manual payment requests of an order.
+	Orders   *orders.Service
+	Payments *payment.Service
 }
 
 // Routes lists every API route: method, pattern, policy, request schema and

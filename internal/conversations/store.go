@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"supportbot/internal/auth"
@@ -103,6 +104,47 @@ type Store struct {
 	db    *storage.DB
 	keys  *crypto.Keyring
 	clock func() time.Time
+	group groupCommit
+
+	prepareMu sync.Mutex
+	prepared  [numStatements]*sql.Stmt
+}
+
+// The statements of every chat turn, prepared once: parsing them again on
+// every turn cost about a sixth of a turn's CPU on SQLite.
+const (
+	sqlGet = iota
+	sqlUpdate
+	sqlInsertMessage
+	numStatements
+)
+
+var statements = [numStatements]string{
+	sqlGet: selectConversation + ` WHERE id = $1`,
+	sqlUpdate: `UPDATE conversations SET status = $3, assignee_id = $4, state = $5, version = $6, last_seq = $7,
+		updated_at = $8, last_activity_at = $9, handoff_at = $10, closed_at = $11 WHERE id = $1 AND version = $2`,
+	sqlInsertMessage: `INSERT INTO messages (conversation_id, seq, sender, author_id, text_enc, intent, redactions, meta, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+}
+
+// stmt returns statement i, prepared once and reused (bound to tx when tx
+// is not nil). A failed preparation is retried at the next use.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, i int) (*sql.Stmt, error) {
+	s.prepareMu.Lock()
+	st := s.prepared[i]
+	if st == nil {
+		var err error
+		if st, err = s.db.SQL().PrepareContext(ctx, statements[i]); err != nil {
+			s.prepareMu.Unlock()
+			return nil, err
+		}
+		s.prepared[i] = st
+	}
+	s.prepareMu.Unlock()
+	if tx != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	return st, nil
 }
 
 // NewStore returns a Store. A nil clock means time.Now.
@@ -164,7 +206,11 @@ func scanConversation(row scanner) (Conversation, error) {
 func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	c, err := scanConversation(s.db.SQL().QueryRowContext(ctx, selectConversation+` WHERE id = $1`, id))
+	get, err := s.stmt(ctx, nil, sqlGet)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("conversations: get: %w", err)
+	}
+	c, err := scanConversation(get.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Conversation{}, ErrNotFound
 	}
@@ -213,11 +259,31 @@ type Change struct {
 	Activity bool
 }
 
+// write is one Apply on its way to the database.
+type write struct {
+	before  Conversation
+	after   Conversation
+	state   string
+	msgs    []Message
+	now     time.Time
+	stored  []Message
+	err     error
+	written chan struct{}
+}
+
 // Apply appends ch to c if c is still at the version read, in one
 // transaction, and returns the conversation after it and the stored
 // messages (with their sequence numbers). A conversation changed in the
 // meantime, by this or any other instance, is ErrConflict: nothing is
 // written.
+//
+// On SQLite, which has one writer at a time anyway, concurrent Applies are
+// committed together (group commit): the first caller to find no commit
+// in progress writes every Apply waiting at that moment in one
+// transaction, and repeats until none is left. Each Apply keeps its own
+// compare-and-set, so one conflicting Apply does not affect the others;
+// each caller returns only after the transaction holding its write has
+// committed, so nothing acknowledged can be lost in a crash.
 func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversation, []Message, error) {
 	now := s.clock().UTC().Truncate(time.Microsecond)
 	state, err := json.Marshal(ch.State)
@@ -238,34 +304,118 @@ func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversat
 	if ch.Status == StatusClosed && c.Status != StatusClosed {
 		next.ClosedAt = now
 	}
-	var stored []Message
-	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE conversations SET status = $3, assignee_id = $4, state = $5, version = $6, last_seq = $7,
-			updated_at = $8, last_activity_at = $9, handoff_at = $10, closed_at = $11 WHERE id = $1 AND version = $2`,
-			c.ID, c.Version, string(next.Status), next.AssigneeID, string(state), next.Version, next.LastSeq,
-			now.UnixMicro(), next.LastActivityAt.UnixMicro(), toUS(next.HandoffAt), toUS(next.ClosedAt))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			if err == nil {
-				err = ErrConflict
+	w := &write{before: c, after: next, state: string(state), msgs: ch.Messages, now: now}
+	if s.db.Dialect() == storage.DialectSQLite {
+		s.group.commit(w, func(batch []*write) { s.writeBatch(context.WithoutCancel(ctx), batch) })
+	} else {
+		s.writeBatch(ctx, []*write{w})
+	}
+	if errors.Is(w.err, ErrConflict) {
+		return Conversation{}, nil, ErrConflict
+	}
+	if w.err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, w.err)
+	}
+	return next, w.stored, nil
+}
+
+// maxBatch bounds the Applies written in one transaction.
+const maxBatch = 256
+
+// groupCommit gathers concurrent writes so one transaction commits many.
+type groupCommit struct {
+	mu      sync.Mutex
+	pending []*write
+	leading bool
+}
+
+// commit queues w and returns once it is written: by this goroutine, if no
+// other is writing (it then writes batches until the queue is empty), or
+// by the goroutine that is.
+func (g *groupCommit) commit(w *write, run func([]*write)) {
+	w.written = make(chan struct{})
+	g.mu.Lock()
+	g.pending = append(g.pending, w)
+	lead := !g.leading
+	g.leading = true
+	g.mu.Unlock()
+	if lead {
+		for {
+			g.mu.Lock()
+			batch := g.pending
+			if len(batch) > maxBatch {
+				batch = batch[:maxBatch]
 			}
-			return err
+			g.pending = g.pending[len(batch):]
+			if len(batch) == 0 {
+				g.leading = false
+				g.mu.Unlock()
+				break
+			}
+			g.mu.Unlock()
+			run(batch)
+			for _, b := range batch {
+				close(b.written)
+			}
 		}
-		stored, err = s.insertMessages(ctx, tx, c.ID, c.LastSeq, ch.Messages, now)
-		return err
+	}
+	<-w.written
+}
+
+// writeBatch writes the batch in one transaction and sets each write's
+// outcome. If the transaction fails as a whole, each write is retried in a
+// transaction of its own, so one bad write cannot fail the others.
+func (s *Store) writeBatch(ctx context.Context, batch []*write) {
+	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, w := range batch {
+			w.stored, w.err = nil, nil
+			if err := s.writeOne(ctx, tx, w); err != nil && !errors.Is(err, ErrConflict) {
+				return err
+			}
+		}
+		return nil
 	})
-	if errors.Is(err, ErrConflict) {
-		return Conversation{}, nil, err
+	if err == nil {
+		return
 	}
+	if len(batch) == 1 {
+		batch[0].stored, batch[0].err = nil, err
+		return
+	}
+	for _, w := range batch {
+		s.writeBatch(ctx, []*write{w})
+	}
+}
+
+// writeOne is one compare-and-set update and its messages. A conflict is
+// recorded in w.err and writes nothing.
+func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
+	c, next := w.before, w.after
+	update, err := s.stmt(ctx, tx, sqlUpdate)
 	if err != nil {
-		return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, err)
+		return err
 	}
-	return next, stored, nil
+	res, err := update.ExecContext(ctx,
+		c.ID, c.Version, string(next.Status), next.AssigneeID, w.state, next.Version, next.LastSeq,
+		w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), toUS(next.HandoffAt), toUS(next.ClosedAt))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		w.err = ErrConflict
+		return ErrConflict
+	}
+	w.stored, err = s.insertMessages(ctx, tx, c.ID, c.LastSeq, w.msgs, w.now)
+	return err
 }
 
 func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, id string, after int64, msgs []Message, now time.Time) ([]Message, error) {
+	insert, err := s.stmt(ctx, tx, sqlInsertMessage)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Message, len(msgs))
 	for i, m := range msgs {
 		m.ConversationID, m.Seq, m.CreatedAt = id, after+int64(i)+1, now
@@ -277,7 +427,7 @@ func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, id string, after
 		if err != nil {
 			return nil, fmt.Errorf("encode meta: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, seq, sender, author_id, text_enc, intent, redactions, meta, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		if _, err := insert.ExecContext(ctx,
 			id, m.Seq, string(m.Sender), m.AuthorID, enc, m.Intent, m.Redactions, string(meta), now.UnixMicro()); err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/kb"
 	"supportbot/internal/orders"
+	"supportbot/internal/payment"
 	"supportbot/internal/ratelimit"
 )
 
@@ -113,4 +114,5 @@ type Deps struct {
 	KB        *kb.Store
 	KBChanged func()
 	Orders    *orders.Service
+	Payments  *payment.Service
 }

@@ -84,7 +84,7 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 
 	routes := slices.Concat(
 		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping, Auth: deps.Auth, Cookies: jar, Clock: deps.Clock,
-			Chat: deps.Chat, ChatLimit: deps.ChatLimit, KB: deps.KB, KBChanged: deps.KBChanged, Orders: deps.Orders}),
+			Chat: deps.Chat, ChatLimit: deps.ChatLimit, KB: deps.KB, KBChanged: deps.KBChanged, Orders: deps.Orders, Payments: deps.Payments}),
 		site.Routes(),
 		extra,
 	)
