@@ -318,6 +318,9 @@ func (s *Service) AgentReply(ctx context.Context, c Caller, id, text string) (Co
 // one of several agents claiming at once wins; the others get
 // ErrNotWaiting.
 func (s *Service) Claim(ctx context.Context, c Caller, id string) (Conversation, error) {
+	if s.claimedMeanwhile(ctx, c, id) {
+		return Conversation{}, ErrNotWaiting
+	}
 	conv, err := s.authorized(ctx, c, id, auth.ActionConversationClaim)
 	if err != nil {
 		return Conversation{}, err
@@ -341,6 +344,23 @@ func (s *Service) Claim(ctx context.Context, c Caller, id string) (Conversation,
 	s.hub.Publish(id)
 	s.hub.Publish(QueueTopic)
 	return next, nil
+}
+
+// claimedMeanwhile reports whether a staff member is claiming a
+// conversation that was in the hand-off queue — which every staff member
+// saw — and has left it since (another agent took it, or it was closed).
+// That is an ordinary race, answered ErrNotWaiting, not an access
+// violation: telling the agent it is gone reveals nothing the queue did
+// not show them.
+func (s *Service) claimedMeanwhile(ctx context.Context, c Caller, id string) bool {
+	if _, err := auth.ScopeFor(c.Actor, auth.ActionConversationClaim); err != nil || !validID(id) {
+		return false
+	}
+	conv, err := s.store.Get(ctx, id)
+	if err != nil || conv.HandoffAt.IsZero() || conv.Status == StatusWaiting {
+		return false
+	}
+	return !(conv.Status == StatusWithAgent && conv.AssigneeID == c.Actor.UserID)
 }
 
 // Close ends a conversation the caller has claimed (admins: any).

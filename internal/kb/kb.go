@@ -48,8 +48,9 @@ var (
 	ErrFull = errors.New("kb: too many entries")
 )
 
-// InvalidError names the field of an entry that breaks a rule; its message
-// is safe to show the admin who sent it.
+// InvalidError names the field of an entry that breaks a rule (as a JSON
+// pointer without the leading slash: "question", "tags/2"); its message is
+// safe to show the admin who sent it.
 type InvalidError struct {
 	Field, Message string
 }
@@ -79,7 +80,7 @@ func Normalize(e Entry) (Entry, error) {
 	paraphrases := make([]string, 0, len(e.Paraphrases))
 	seen := map[string]bool{strings.ToLower(e.Question): true}
 	for i, p := range e.Paraphrases {
-		if p, err = text(fmt.Sprintf("paraphrases[%d]", i), p, 0, MaxQuestionChars); err != nil {
+		if p, err = text(fmt.Sprintf("paraphrases/%d", i), p, 0, MaxQuestionChars); err != nil {
 			return Entry{}, err
 		}
 		if utf8.RuneCountInString(p) < minParaphraseChars || seen[strings.ToLower(p)] {
@@ -100,7 +101,7 @@ func Normalize(e Entry) (Entry, error) {
 			continue
 		}
 		if len(t) > MaxTagChars || !tagPattern.MatchString(t) {
-			return Entry{}, &InvalidError{fmt.Sprintf("tags[%d]", i), fmt.Sprintf("must be 1 to %d lower-case letters, digits and dashes", MaxTagChars)}
+			return Entry{}, &InvalidError{fmt.Sprintf("tags/%d", i), fmt.Sprintf("must be 1 to %d lower-case letters, digits and dashes", MaxTagChars)}
 		}
 		seenTag[t] = true
 		tags = append(tags, t)

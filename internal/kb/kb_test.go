@@ -39,7 +39,7 @@ func TestNormalizeRules(t *testing.T) {
 		{"question too long", "question", func(e *Entry) { e.Question = strings.Repeat("é", MaxQuestionChars+1) }},
 		{"empty answer", "answer", func(e *Entry) { e.Answer = "" }},
 		{"control character", "answer", func(e *Entry) { e.Answer = "a\x1b[31mb" }},
-		{"bad tag", "tags[0]", func(e *Entry) { e.Tags = []string{"<b>"} }},
+		{"bad tag", "tags/0", func(e *Entry) { e.Tags = []string{"<b>"} }},
 		{"too many tags", "tags", func(e *Entry) {
 			e.Tags = strings.Split("a b c d e f g h i j k", " ")
 		}},

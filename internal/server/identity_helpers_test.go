@@ -21,8 +21,13 @@ import (
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
 	"supportbot/internal/clock"
+	"supportbot/internal/conversations"
+	"supportbot/internal/crypto"
+	"supportbot/internal/kb"
+	"supportbot/internal/orders"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/server"
+	"supportbot/internal/storage"
 	"supportbot/internal/storage/storagetest"
 	"supportbot/internal/users"
 )
@@ -40,6 +45,10 @@ const testPassword = "Blue-Kettle-42-Sings"
 type idSetup struct {
 	opts server.Options
 	cfg  auth.ServiceConfig
+	// chatLimit is the per-user limit on chat messages
+	// (CHAT_RATE_LIMIT_PER_MINUTE); the default is high enough to stay out
+	// of the way of everything but the test of that limit.
+	chatLimit ratelimit.Limit
 }
 
 type idFixture struct {
@@ -58,6 +67,17 @@ type idFixture struct {
 	ipN      int
 	totp     map[string]string   // TOTP secrets by user id
 	recovery map[string][]string // unused recovery codes by user id
+
+	// The support bot of issue 4, wired as cmd/supportbot's newSupportBot
+	// does, on the fixture's database, clock and audit recorder.
+	db     *storage.DB
+	keys   *crypto.Keyring
+	convs  *conversations.Store
+	chat   *conversations.Service
+	kb     *kb.Store
+	orders *orders.Service
+	bot    *lazyBrain
+	orderN int
 }
 
 // newIdentityFixture builds the server as serve does: server.New with
@@ -72,7 +92,8 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 			CORSAllowedOrigins: []string{"https://shop.example"},
 			RateLimitPerMinute: 100_000,
 		},
-		cfg: auth.ServiceConfig{RegistrationOpen: true},
+		cfg:       auth.ServiceConfig{RegistrationOpen: true},
+		chatLimit: ratelimit.PerMinute(100_000),
 	}
 	if change != nil {
 		change(s)
@@ -94,6 +115,7 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.supportBot(db)
 	f.srv, err = server.New(s.opts, server.Deps{
 		Logger:  slog.New(slog.NewJSONHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		DB:      db,
@@ -101,6 +123,12 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 		Limiter: ratelimit.NewMemory(clk.Now, 0),
 		Clock:   clk.Now,
 		Auth:    f.svc,
+
+		Chat:      f.chat,
+		ChatLimit: s.chatLimit,
+		KB:        f.kb,
+		KBChanged: f.bot.reload,
+		Orders:    f.orders,
 	})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -173,6 +201,12 @@ func (r result) cookie(name string) *http.Cookie {
 // unless an option says otherwise.
 func (f *idFixture) call(method, path string, body any, opts ...reqOpt) result {
 	f.t.Helper()
+	return f.send(f.request(method, path, body, opts...))
+}
+
+// request builds what call sends.
+func (f *idFixture) request(method, path string, body any, opts ...reqOpt) *http.Request {
+	f.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -194,8 +228,20 @@ func (f *idFixture) call(method, path string, body any, opts ...reqOpt) result {
 	for _, o := range opts {
 		o(r)
 	}
+	return r
+}
+
+// send serves r through the real router and reads the response.
+func (f *idFixture) send(r *http.Request) result {
+	f.t.Helper()
 	rec := httptest.NewRecorder()
-	f.h.ServeHTTP(rec, r)
+	return f.serve(rec, rec, r)
+}
+
+// serve serves r to w, which writes into rec, and reads rec.
+func (f *idFixture) serve(rec *httptest.ResponseRecorder, w http.ResponseWriter, r *http.Request) result {
+	f.t.Helper()
+	f.h.ServeHTTP(w, r)
 	resp := rec.Result()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {

@@ -37,9 +37,12 @@ const (
 	relAssigned   relation = "assigned"
 	relUnassigned relation = "unassigned"
 	relMissing    relation = "missing"
+	// relExisting is a resource nobody owns (a knowledge-base entry): its
+	// actions target the collection, so only existence matters.
+	relExisting relation = "existing"
 )
 
-var relations = []relation{relOwn, relOthers, relAssigned, relUnassigned, relMissing}
+var relations = []relation{relOwn, relOthers, relAssigned, relUnassigned, relExisting, relMissing}
 
 // actor is who calls: anonymous (zero), or a fresh signed-in account.
 type actor struct {
@@ -107,6 +110,20 @@ var resourceKinds = map[string]resourceKind{
 			return "0123456789abcdef0123456789abcdef", auth.Resource{}
 		},
 	},
+
+	// The support bot (issue 4): one kind per noun, whatever the verb.
+	"/api/v1/conversations/{id}":          conversationKind,
+	"/api/v1/conversations/{id}/events":   conversationKind,
+	"/api/v1/conversations/{id}/messages": conversationKind,
+	"/api/v1/conversations/{id}/replies":  conversationKind,
+	"/api/v1/conversations/{id}/claim":    conversationKind,
+	"/api/v1/conversations/{id}/close":    conversationKind,
+	"/api/v1/orders/{id}":                 orderKind,
+	"/api/v1/orders/{id}/cancel":          orderKind,
+	"/api/v1/orders/{id}/returns":         orderKind,
+	"/api/v1/orders/{id}/assign":          orderKind,
+	"/api/v1/orders/{id}/status":          orderKind,
+	"/api/v1/faq/{id}":                    faqKind,
 }
 
 // recipe makes a valid request to one route for c: its body (nil for
@@ -193,6 +210,30 @@ var recipes = map[string]recipe{
 	},
 	"GET /api/v1/admin/users/{id}":   noBody,
 	"PATCH /api/v1/admin/users/{id}": func(*mcase) (any, string) { return map[string]bool{"unlock": true}, "" },
+
+	// Conversations (issue 4).
+	"POST /api/v1/conversations":               noBody,
+	"GET /api/v1/conversations":                noBody,
+	"GET /api/v1/conversations/{id}":           noBody,
+	"GET /api/v1/conversations/{id}/events":    noBody,
+	"POST /api/v1/conversations/{id}/messages": func(*mcase) (any, string) { return map[string]string{"text": "Hello!"}, "" },
+	"POST /api/v1/conversations/{id}/replies":  func(*mcase) (any, string) { return map[string]string{"text": "Hi, Sam from support here."}, "" },
+	"POST /api/v1/conversations/{id}/claim":    noBody,
+	"POST /api/v1/conversations/{id}/close":    noBody,
+	"GET /api/v1/faq":                          noBody,
+	"GET /api/v1/faq/{id}":                     noBody,
+	"POST /api/v1/faq":                         func(c *mcase) (any, string) { return faqBody(c.f.faqID()), "" },
+	"PUT /api/v1/faq/{id}":                     func(c *mcase) (any, string) { return faqBody(""), "" },
+	"DELETE /api/v1/faq/{id}":                  noBody,
+	"GET /api/v1/orders":                       noBody,
+	"GET /api/v1/orders/{id}":                  noBody,
+	"POST /api/v1/orders/{id}/cancel":          func(*mcase) (any, string) { return map[string]string{"reason": "Ordered twice"}, "" },
+	"POST /api/v1/orders/{id}/returns":         func(*mcase) (any, string) { return map[string]string{"reason": "Too small"}, "" },
+	"POST /api/v1/orders/{id}/status":          func(*mcase) (any, string) { return map[string]string{"status": string(advanceTo)}, "" },
+	"POST /api/v1/orders/{id}/assign": func(c *mcase) (any, string) {
+		agent := c.f.account(users.RoleSupport, c.f.uniqueEmail())
+		return map[string]string{"assignee_id": agent.ID}, ""
+	},
 }
 
 func noBody(*mcase) (any, string) { return nil, "" }
@@ -288,6 +329,10 @@ func expect(c *mcase, require2FA bool) expectation {
 		case err != nil:
 			return expectation{status: 403, code: "forbidden"}
 		}
+	} else if c.res != nil && !c.res.Exists {
+		// A collection action on one named entry (a knowledge-base
+		// entry): the role may act, but there is nothing by that name.
+		return expectation{status: 404, code: "not_found"}
 	}
 	return expectation{allowed: true}
 }
@@ -338,7 +383,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 					name += "/" + string(rel)
 				}
 				if hasResource && !slices.Contains(kind.relations, rel) {
-					t.Logf("%s: no such resource (%s resources are owned, never assigned)", name, rt.Pattern)
+					t.Logf("%s: no such resource (%s resources never stand in this relation)", name, rt.Pattern)
 					continue
 				}
 				cells++
@@ -363,11 +408,21 @@ func TestRouteRoleMatrix(t *testing.T) {
 						opts = append(opts, withHeader("Content-Type", ctype))
 					}
 					before := len(f.events(auth.EventAccessDenied))
-					res := f.call(rt.Method, path, body, opts...)
+					var res result
+					if rt.Stream {
+						res = f.stream(f.request(rt.Method, path, body, opts...))
+					} else {
+						res = f.call(rt.Method, path, body, opts...)
+					}
 					if want.allowed {
 						allowed++
 						if res.Status < 200 || res.Status > 299 {
 							t.Fatalf("allowed by the policy, but status %d; body %s", res.Status, res.Body)
+						}
+						// An event stream starts with the conversation's
+						// state, so "allowed" means the stream really ran.
+						if rt.Stream && !strings.Contains(res.Body, "event: conversation\n") {
+							t.Fatalf("allowed stream sent no conversation event: %q", res.Body)
 						}
 						return
 					}

@@ -160,8 +160,8 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 			when(apiLimited, rateLimited),                       // 7. rate limit per client IP (API only)
 			authenticate(access, rt.isAPI()),                    // 8. authentication: bearer header or session cookie, never the URL (400, 401)
 			when(apiLimited && signIns, userLimited),            // 9. rate limit per signed-in user (API only)
-			when(signIns, ownLimit),                             // 9b. the route's own per-user limit (the chat's)
 			authorize(access),                                   // 10. authorization: the route's policy, deny by default (403, mfa_required)
+			when(signIns, ownLimit),                             // 10b. the route's own per-user limit (the chat's), for callers the route admits
 			validateBody(schema, rt.OptionalBody, d.Errors),     // 11. the body: one JSON value valid against the route's schema
 			when(!rt.Stream, timeout),                           // 12. handler deadline, then the handler (ownership: Authorize)
 		)
