@@ -106,7 +106,7 @@ func runChat(base *url.URL, users, conc, n int, limit time.Duration) (result, er
 }
 
 // benchPassword passes the server's password rules.
-const benchPassword = "Bench-Kettle-42-Sings"
+const benchPassword = "Bench-Kettle-42-Sings" // #nosec G101 -- the password of throwaway load-test accounts on a loopback server
 
 func signIn(client *http.Client, root string, users int) ([]session, error) {
 	run := rand.Text()[:8]

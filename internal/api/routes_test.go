@@ -17,9 +17,13 @@ import (
 	apiroutes "supportbot/internal/api"
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
+	"supportbot/internal/conversations"
 	"supportbot/internal/crypto"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/http/request"
+	"supportbot/internal/kb"
+	"supportbot/internal/orders"
+	"supportbot/internal/payment"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/storage/storagetest"
 	"supportbot/internal/users"
@@ -70,9 +74,13 @@ func (nopAudit) Record(context.Context, audit.Event) error { return nil }
 // with its policy, its action and its request schema.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	doc := string(api.OpenAPI())
-	routes := apiroutes.Routes(apiroutes.Deps{Log: slog.New(slog.DiscardHandler), DB: nopDB{}, Auth: testService(t)})
-	if !slices.ContainsFunc(routes, func(rt middleware.Route) bool { return rt.Pattern == "/api/v1/me" }) {
-		t.Fatal("the identity routes are not listed with Deps.Auth set")
+	// Every optional surface on (the services are never called here).
+	routes := apiroutes.Routes(apiroutes.Deps{Log: slog.New(slog.DiscardHandler), DB: nopDB{}, Auth: testService(t),
+		Chat: &conversations.Service{}, KB: &kb.Store{}, Orders: &orders.Service{}, Payments: &payment.Service{}})
+	for _, p := range []string{"/api/v1/me", "/api/v1/conversations/{id}/messages", "/api/v1/faq/{id}", "/api/v1/orders/{id}/payment-requests"} {
+		if !slices.ContainsFunc(routes, func(rt middleware.Route) bool { return rt.Pattern == p }) {
+			t.Fatalf("%s is not listed with every Deps service set", p)
+		}
 	}
 	for _, rt := range routes {
 		i := strings.Index(doc, "\n  "+rt.Pattern+":\n")

@@ -35,9 +35,9 @@ func Fold(s string) string {
 	for i, r := range s {
 		switch {
 		case r < utf8.RuneSelf:
-			b.WriteByte(byte(r))
+			b.WriteByte(byte(r)) // #nosec G115 -- r < 0x80
 		case unicode.IsDigit(r):
-			b.WriteByte(byte('0' + digitValue(r)))
+			b.WriteByte(byte('0' + digitValue(r))) // #nosec G115 -- digitValue is 0 to 9
 		case unicode.Is(unicode.Pd, r):
 			b.WriteByte('-')
 		case unicode.Is(unicode.Zs, r):
