@@ -52,6 +52,7 @@ var expected = map[Action][3]string{
 	ActionOrderCancel:          {"ANNNNN", "NNANNN", "AAAAAN"},
 	ActionOrderReturn:          {"ANNNNN", "NNANNN", "AAAAAN"},
 	ActionOrderAssign:          {"FFFFFF", "FFFFFF", "AAAAAN"},
+	ActionOrderAdvance:         {"FFFFFF", "NNANNN", "AAAAAN"},
 	ActionPaymentRequestCreate: {"FFFFFF", "NNANNN", "AAAAAN"},
 
 	ActionConversationCreate:  {"AAAAAA", "FFFFFF", "AAAAAA"},

@@ -159,7 +159,6 @@ type Principal struct {
 	UserID string
 	Role   Role
 	Claims Claims
-	User   users.User
 }
 
 // Actor returns the principal as Authorize sees it.

@@ -431,3 +431,27 @@ func waitForLockWait(t *testing.T, db *storage.DB, prefix string, done <-chan er
 	}
 	t.Fatal("the statement never waited for the lock")
 }
+
+func TestAccessStateOf(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		u := f.createUser("ann@shop.example")
+		st, err := f.store.AccessStateOf(ctx, u.ID, "jti-1")
+		if err != nil || st.Role != u.Role || st.Disabled || st.TokenGeneration != u.TokenGeneration || st.Revoked {
+			t.Fatalf("AccessStateOf = %+v, %v", st, err)
+		}
+		if err := f.store.RevokeAccessToken(ctx, "jti-1", f.clock.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := f.store.AccessStateOf(ctx, u.ID, "jti-1"); err != nil || !st.Revoked {
+			t.Errorf("after revocation: %+v, %v", st, err)
+		}
+		if st, err := f.store.AccessStateOf(ctx, u.ID, "jti-2"); err != nil || st.Revoked {
+			t.Errorf("another token: %+v, %v", st, err)
+		}
+		if _, err := f.store.AccessStateOf(ctx, "0123456789abcdef0123456789abcdef", "jti-1"); !errors.Is(err, users.ErrNotFound) {
+			t.Errorf("missing user: %v", err)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -32,6 +33,11 @@ type Store struct {
 	keys  *crypto.Keyring
 	index *crypto.BlindIndex
 	clock func() time.Time
+
+	// The statement of AccessStateOf, prepared on first use.
+	accessOnce sync.Once
+	accessStmt *sql.Stmt
+	accessErr  error
 }
 
 // NewStore returns a Store on db that encrypts PII with keys and looks
