@@ -75,7 +75,10 @@ type Brain struct {
 	examples map[string][]string
 	// domain marks the base lexicon's in-scope words (see domainOf).
 	domain []bool
-	state  atomic.Pointer[kbState]
+	// address marks the base lexicon's words a name of the person
+	// spoken to may follow (see addressingIDs).
+	address []bool
+	state   atomic.Pointer[kbState]
 }
 
 // kbState is everything that depends on the knowledge base; it is built
@@ -87,6 +90,8 @@ type kbState struct {
 	index *kbIndex
 	// domain extends Brain.domain with the knowledge base's words.
 	domain []bool
+	// address is Brain.address (shared, read-only).
+	address []bool
 }
 
 // New trains a Brain on the labelled examples and indexes the knowledge
@@ -123,6 +128,7 @@ func New(training []Example, faqs []FAQ, opts Options) (*Brain, error) {
 		}
 	}
 	aliasRareTypos(base, builtinIDs)
+	aliasStretched(base)
 	base.finish()
 	b.base = base
 
@@ -140,14 +146,21 @@ func New(training []Example, faqs []FAQ, opts Options) (*Brain, error) {
 		})
 	}
 	putScratch(sc)
-	b.domain = domainOf(exs, len(base.strs), builtinIDs)
+	b.domain = domainOf(exs, len(base.strs), builtinIDs, offTopicIDs(base))
+	b.address = addressingIDs(base)
 
 	// The knowledge base comes first: its words are part of the domain
 	// the model learns to tell from out-of-scope text.
 	if err := b.SetKnowledgeBase(faqs); err != nil {
 		return nil, err
 	}
-	b.clf = train(exs, len(base.strs), builtinIDs, b.state.Load())
+	st := b.state.Load()
+	sc = getScratch()
+	for i, ex := range training {
+		exs[i].names, exs[i].addressed = st.namesOutOfDomain(b.prepare(ex.Text), sc)
+	}
+	putScratch(sc)
+	b.clf = train(exs, len(base.strs), builtinIDs, st)
 	b.clf.compileRules(base)
 	b.clf.markKnown(base, exs)
 	b.clf.yesno = compileYesNo(base)
@@ -158,10 +171,10 @@ func New(training []Example, faqs []FAQ, opts Options) (*Brain, error) {
 // knowledge base is added: built-in words, placeholders, and words found in
 // at least two in-scope training messages (a word seen once is treated
 // like an unseen one, which is what the model meets at run time).
-func domainOf(exs []exampleIDs, nids, builtinIDs int) []bool {
+func domainOf(exs []exampleIDs, nids, builtinIDs int, offTopic map[int32]bool) []bool {
 	d := make([]bool, nids)
 	for id := 0; id < builtinIDs && id < nids; id++ {
-		d[id] = true
+		d[id] = !offTopic[int32(id)]
 	}
 	d[idUnknown] = false
 	df := make([]int, nids)
@@ -182,6 +195,37 @@ func domainOf(exs []exampleIDs, nids, builtinIDs int) []bool {
 		}
 	}
 	return d
+}
+
+// offTopicIDs are the built-in words that only out-of-scope rules use
+// ("headache", "wifi"): knowing them does not make them the shop's words.
+func offTopicIDs(lx *lexicon) map[int32]bool {
+	off := map[int32]bool{}
+	for _, r := range ruleTable {
+		if r.intent == IntentFallback {
+			for _, id := range lx.idsOf(r.phrase) {
+				off[id] = true
+			}
+		}
+	}
+	for _, r := range ruleTable {
+		if r.intent != IntentFallback {
+			for _, id := range lx.idsOf(r.phrase) {
+				delete(off, id)
+			}
+		}
+	}
+	for _, w := range slices.Concat(stopWords, socialFillers, shopWords) {
+		for _, id := range lx.idsOf(w) {
+			delete(off, id)
+		}
+	}
+	for from, to := range wordSynonyms {
+		for _, id := range slices.Concat(lx.idsOf(from), lx.idsOf(to)) {
+			delete(off, id)
+		}
+	}
+	return off
 }
 
 func orDefault(v, d int) int {
@@ -254,10 +298,11 @@ func (b *Brain) SetKnowledgeBase(faqs []FAQ) error {
 	putScratch(sc)
 	domain[idUnknown] = false
 	st := &kbState{
-		lx:     lx,
-		corr:   newCorrector(lx.freq),
-		index:  buildIndex(own, lx, b.examples),
-		domain: domain,
+		lx:      lx,
+		corr:    newCorrector(lx.freq),
+		index:   buildIndex(own, lx, b.examples),
+		domain:  domain,
+		address: b.address,
 	}
 	b.state.Store(st)
 	return nil
@@ -282,14 +327,13 @@ func (b *Brain) Understand(text string) Understanding {
 	sc := getScratch()
 	defer putScratch(sc)
 	st.lx.analyze(text, st.corr, sc, false, true)
+	sc.names, sc.addressed = st.namesOutOfDomain(text, sc)
 	hits := st.index.search(sc.ids, 2, sc, st.lx)
 	coverage := sc.coverage
 	if len(hits) > 0 && hits[0].Score >= b.faqMin && coverage >= minFAQCoverage {
-		h := hits[0]
-		u.FAQ = &h
-		if len(hits) > 1 && hits[1].Score >= b.faqMin && hits[1].Score >= b.suggest*h.Score {
-			s := hits[1]
-			u.Suggestion = &s
+		u.FAQ = &hits[0]
+		if len(hits) > 1 && hits[1].Score >= b.faqMin && hits[1].Score >= b.suggest*hits[0].Score {
+			u.Suggestion = &hits[1]
 		}
 	}
 	var faqScore float64
@@ -301,11 +345,9 @@ func (b *Brain) Understand(text string) Understanding {
 		// The classifier is sure this is a shop question (the model
 		// knows more phrasings than the index); the best entry is the
 		// answer even under the threshold.
-		h := hits[0]
-		u.FAQ = &h
-		if len(hits) > 1 && hits[1].Score >= b.suggest*h.Score {
-			s := hits[1]
-			u.Suggestion = &s
+		u.FAQ = &hits[0]
+		if len(hits) > 1 && hits[1].Score >= b.suggest*hits[0].Score {
+			u.Suggestion = &hits[1]
 		}
 	}
 	if u.Intent == IntentFAQ && u.FAQ == nil {
@@ -324,6 +366,7 @@ func (b *Brain) classifyOnly(text string) (Intent, float64, string) {
 	sc := getScratch()
 	defer putScratch(sc)
 	st.lx.analyze(text, st.corr, sc, false, true)
+	sc.names, sc.addressed = st.namesOutOfDomain(text, sc)
 	in, conf := b.clf.classify(sc, st, oid != "", 0, -1, b.minConf)
 	return in, conf, oid
 }
@@ -411,10 +454,27 @@ func aliasRareTypos(lx *lexicon, builtinIDs int) {
 	}
 }
 
-// Aliasing thresholds: the source is seen at most twice, the target at
-// least eight times and eight times as often.
+// aliasStretched maps corpus words stretched for emphasis ("youuu",
+// "pleeease", "sooo") onto the plain word when the lexicon knows it, as
+// analysis does for unseen words, so the corpus teaches the plain word.
+func aliasStretched(lx *lexicon) {
+	for w := range lx.freq {
+		sq := squeeze(w, 2)
+		if sq == w {
+			continue // no letter repeated three times
+		}
+		if id, ok := lx.words[sq]; ok {
+			lx.words[w] = id
+		} else if id, ok := lx.words[squeeze(sq, 1)]; ok {
+			lx.words[w] = id
+		}
+	}
+}
+
+// Aliasing thresholds: the source is seen at most five times, the target
+// at least eight times and eight times as often.
 const (
-	aliasMaxSource = 2
+	aliasMaxSource = 5
 	aliasMinTarget = 8
 	aliasRatio     = 8
 )

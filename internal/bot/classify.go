@@ -4,18 +4,18 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"unicode/utf8"
 )
 
-// This file is the intent classifier: a multinomial naive Bayes model over
-// unigrams and bigrams of token ids, trained at construction, combined with
-// weighted phrase rules. Naive Bayes is the statistical half because it
-// trains in one counting pass (deterministic, milliseconds), copes with a
-// corpus of a thousand lines and scores with one map look-up per feature.
-// The rules are the half a person can read and fix: whole-phrase evidence
-// such as "cancel wording beats my order" that a small corpus cannot teach
-// reliably. Both meet in log space: the rules add log-odds to the model's
-// tempered log-probabilities and a softmax turns the sum into the reported
-// confidence.
+// This file is the intent classifier's statistical half: a multinomial
+// naive Bayes model and a logistic regression (logreg.go) over the same
+// unigram and bigram features of token ids, trained at construction.
+// Naive Bayes trains in one counting pass and copes with a corpus of a
+// thousand lines; logistic regression weighs correlated words jointly. The
+// readable half is the phrase rules (rules.go): whole-phrase evidence such
+// as "cancel wording beats my order" that a small corpus cannot teach
+// reliably. All meet in log space: the rules add log-odds to the models'
+// scores and a softmax turns the sum into the reported confidence.
 
 // nbAlpha is the Laplace smoothing of the feature likelihoods.
 const nbAlpha = 0.5
@@ -47,6 +47,8 @@ type classifier struct {
 	builtinIDs int
 	// vocab marks the ids with statistics of their own.
 	vocab []bool
+	// symbol marks the ids of emoji and other symbols.
+	symbol []bool
 	// yesno reads confirmations.
 	yesno *yesNoTable
 }
@@ -65,11 +67,15 @@ type ruleVote struct {
 
 // features appends the feature keys of a token id sequence to out. Ids
 // the model has no statistics for (vocab[id] false) all become one unknown
-// token, which training has seen in place of its rarest words. Content
-// words outside the shop's domain (st.domain: the knowledge base, the
-// built-in lexicon and words of in-scope training messages) add the
-// out-of-domain features that carry most of the fallback evidence.
-func (c *classifier) features(ids []int32, hasOrder bool, st *kbState, out []uint64) ([]uint64, int, int) {
+// token (emoji: one unknown symbol), which training has seen in place of
+// its rarest words. Content words outside the shop's domain (st.domain: the
+// knowledge base, the built-in lexicon and words of in-scope training
+// messages) add the out-of-domain features that carry most of the fallback
+// evidence; names is how many capitalised words outside the domain the
+// message names and addressed how many names of the person spoken to it
+// has (see namesOutOfDomain). It returns the features, the number of
+// out-of-domain content words and the number of content words.
+func (c *classifier) features(ids []int32, hasOrder bool, names, addressed int, st *kbState, out []uint64) ([]uint64, int, int) {
 	prev := idBOS
 	ood, content := 0, 0
 	for _, id := range ids {
@@ -83,19 +89,32 @@ func (c *classifier) features(ids []int32, hasOrder bool, st *kbState, out []uin
 			ood++
 		}
 		if int(id) >= len(c.vocab) || !c.vocab[id] {
-			if int(id) < c.builtinIDs && id >= firstWord {
+			switch {
+			case int(id) < c.builtinIDs && id >= firstWord:
 				// A built-in word too rare in the corpus for
 				// statistics: the rules know it, so it is not
 				// "unknown"; the model simply has no opinion.
 				continue
+			case int(id) < len(c.symbol) && c.symbol[id]:
+				// An emoji too rare for statistics of its own is
+				// what an emoji never seen is at run time.
+				id = idSymbol
+			default:
+				id = idUnkTok
 			}
-			id = idUnkTok
 		}
 		out = append(out, uint64(id), uint64(prev)|uint64(id)<<16)
 		prev = id
 	}
+	// The name of the person spoken to is an unknown word but not a
+	// subject: it does not count as out of the domain.
+	ood = max(0, ood-addressed)
+	content = max(0, content-addressed)
 	if hasOrder {
 		out = append(out, uint64(idOrderRef))
+	}
+	if names > 0 {
+		out = append(out, uint64(idForeignName))
 	}
 	if ood > 0 {
 		out = append(out, uint64(idOOD1))
@@ -133,6 +152,13 @@ func train(examples []exampleIDs, nids, builtinIDs int, st *kbState) *classifier
 		c.vocab[id] = true
 	}
 	c.vocab[idUnknown] = false
+	c.symbol = make([]bool, nids)
+	for id := firstWord; int(id) < nids; id++ {
+		str := st.lx.strs[id]
+		if r, size := utf8.DecodeRuneInString(str); size == len(str) && isSymbolToken(r) {
+			c.symbol[id] = true
+		}
+	}
 	var docs [numIntents]float64
 	var totals [numIntents]float64
 	var counts [][numIntents]float64
@@ -142,7 +168,7 @@ func train(examples []exampleIDs, nids, builtinIDs int, st *kbState) *classifier
 	for e, ex := range examples {
 		docs[ex.intent]++
 		labels[e] = ex.intent
-		feats, _, _ = c.features(ex.ids, ex.hasOrder, st, feats[:0])
+		feats, _, _ = c.features(ex.ids, ex.hasOrder, ex.names, ex.addressed, st, feats[:0])
 		sort.Slice(feats, func(i, j int) bool { return feats[i] < feats[j] })
 		for i, f := range feats {
 			if i > 0 && feats[i-1] == f {
@@ -150,7 +176,7 @@ func train(examples []exampleIDs, nids, builtinIDs int, st *kbState) *classifier
 			}
 			row, ok := c.feat[f]
 			if !ok {
-				row = int32(len(counts))
+				row = int32(len(counts)) // #nosec G115 -- one row per training feature, far below 2^31
 				c.feat[f] = row
 				counts = append(counts, [numIntents]float64{})
 			}
@@ -176,9 +202,11 @@ func train(examples []exampleIDs, nids, builtinIDs int, st *kbState) *classifier
 
 // exampleIDs is a training example after analysis.
 type exampleIDs struct {
-	ids      []int32
-	intent   int
-	hasOrder bool
+	ids       []int32
+	intent    int
+	hasOrder  bool
+	names     int // see namesOutOfDomain
+	addressed int
 }
 
 // modelScores sets nb to the naive Bayes log-probabilities and lr to the

@@ -31,14 +31,18 @@ func newOrderMatcher(pattern string) (*orderMatcher, error) {
 	if pattern == "" {
 		pattern = DefaultOrderIDPattern
 	}
-	find, err := regexp.Compile(`(?:` + pattern + `)`)
+	// ORDER_ID_PATTERN is documented as matched case-insensitively, and
+	// customers type "ord001" as often as "ORD001": the flag is added here
+	// so an operator's pattern need not carry its own (?i). The pattern is
+	// grouped first, so its alternatives stay inside the flag's scope.
+	find, err := regexp.Compile(`(?i:` + pattern + `)`)
 	if err != nil {
 		return nil, fmt.Errorf("bot: order id pattern: %w", err)
 	}
 	if find.MatchString("") {
 		return nil, fmt.Errorf("bot: order id pattern %q matches the empty string", pattern)
 	}
-	full := regexp.MustCompile(`^(?:` + pattern + `)$`)
+	full := regexp.MustCompile(`^(?i:` + pattern + `)$`)
 	return &orderMatcher{find: find, full: full, isDefault: pattern == DefaultOrderIDPattern}, nil
 }
 

@@ -119,6 +119,35 @@ func TestCustomOrderPattern(t *testing.T) {
 	}
 }
 
+// TestCustomOrderPatternIsCaseInsensitive: ORDER_ID_PATTERN is matched
+// case-insensitively whatever the operator writes; a pattern without (?i)
+// still finds "ord001" and validates it, canonicalised to upper case.
+func TestCustomOrderPatternIsCaseInsensitive(t *testing.T) {
+	b := newTestBrain(t, Options{OrderIDPattern: `ORD-?[0-9]{3,10}(?:-[0-9]{1,10})?|[0-9]{5,12}`})
+	for in, want := range map[string]string{
+		"where is ord001?":           "ORD001",
+		"where is ORD001?":           "ORD001",
+		"Ord-2024-0001 has not come": "ORD-2024-0001",
+		"order 100234 please":        "100234",
+		"xord001":                    "",
+	} {
+		if got := b.ExtractOrderID(in); got != want {
+			t.Errorf("ExtractOrderID(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got, ok := b.CanonicalOrderID("ord-7731"); !ok || got != "ORD-7731" {
+		t.Errorf("CanonicalOrderID(ord-7731) = %q, %v", got, ok)
+	}
+	// Alternatives stay inside the flag: the second one is folded too.
+	alt := newTestBrain(t, Options{OrderIDPattern: `NW[0-9]{4}|SHOP-[A-Z]{3}`})
+	if got := alt.ExtractOrderID("where is shop-abc"); got != "SHOP-ABC" {
+		t.Errorf("second alternative: got %q", got)
+	}
+	if got := alt.ExtractOrderID("where is nw1234"); got != "NW1234" {
+		t.Errorf("first alternative: got %q", got)
+	}
+}
+
 func TestExtractEmail(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"my email is jane.doe@example.com", "jane.doe@example.com"},

@@ -3,7 +3,6 @@ package bot
 import (
 	"math"
 	"slices"
-	"sort"
 )
 
 // FAQ is one knowledge-base entry as the index sees it.
@@ -15,7 +14,8 @@ type FAQ struct {
 	Tags        []string
 }
 
-// Hit is a knowledge-base entry with its BM25 score for one query.
+// Hit is a knowledge-base entry with its BM25 score for one query. The
+// entry's slices are shared with the index: treat them as read-only.
 type Hit struct {
 	FAQ   FAQ
 	Score float64
@@ -25,10 +25,10 @@ type Hit struct {
 // than the answer because they are written the way customers ask, while the
 // answer is long and mentions many topics in passing.
 const (
-	bm25K1         = 1.2
+	bm25K1         = 2.0
 	bm25B          = 0.75
 	weightQuestion = 3.0
-	weightExample  = 2.0 // training lines labelled with the entry's faq_id
+	weightExample  = 1.0 // training lines labelled with the entry's faq_id
 	weightTags     = 1.5
 	weightAnswer   = 1.0
 )
@@ -164,64 +164,19 @@ func better(a, b docScore) bool {
 }
 
 // search scores the query token ids and returns up to n hits, best first,
-// with ties broken by entry order so results are deterministic.
+// with ties broken by entry order so results are deterministic. It also
+// sets sc.coverage for the best hit.
 func (idx *kbIndex) search(ids []int32, n int, sc *scratch, lx *lexicon) []Hit {
 	sc.coverage = 0
-	if idx == nil || len(idx.faqs) == 0 || n <= 0 {
+	top := idx.searchDocs(ids, n, sc)
+	if len(top) == 0 {
 		return nil
 	}
-	if cap(sc.score) < len(idx.faqs) {
-		sc.score = make([]float64, len(idx.faqs))
+	hits := make([]Hit, len(top))
+	for i, c := range top {
+		hits[i] = Hit{FAQ: idx.faqs[c.doc], Score: c.score}
 	}
-	score := sc.score[:len(idx.faqs)]
-	touched := sc.docs[:0]
-	for i, id := range ids {
-		if id < firstWord || slices.Contains(ids[:i], id) {
-			continue
-		}
-		for _, p := range idx.postings[id] {
-			if score[p.doc] == 0 {
-				touched = append(touched, p.doc)
-			}
-			score[p.doc] += float64(p.w)
-		}
-	}
-	hits := make([]Hit, 0, min(n, len(touched)))
-	type cand struct {
-		doc   int
-		score float64
-	}
-	var best [8]cand
-	top := best[:0]
-	if n > len(best) {
-		top = make([]cand, 0, n)
-	}
-	for _, d := range touched {
-		c := cand{int(d), score[d]}
-		score[d] = 0
-		if len(top) < n {
-			top = append(top, c)
-		} else if c.score > top[len(top)-1].score ||
-			(c.score == top[len(top)-1].score && c.doc < top[len(top)-1].doc) {
-			top[len(top)-1] = c
-		} else {
-			continue
-		}
-		sort.Slice(top, func(i, j int) bool {
-			if top[i].score != top[j].score {
-				return top[i].score > top[j].score
-			}
-			return top[i].doc < top[j].doc
-		})
-	}
-	sc.docs = touched[:0]
-	for _, c := range top {
-		hits = append(hits, Hit{FAQ: idx.faqs[c.doc], Score: c.score})
-	}
-	sc.coverage = 0
-	if len(top) > 0 {
-		sc.coverage = idx.coverage(ids, int32(top[0].doc), lx)
-	}
+	sc.coverage = idx.coverage(ids, int32(top[0].doc), lx) // #nosec G115 -- a document index, at most kb.MaxEntries
 	return hits
 }
 
@@ -264,6 +219,23 @@ var stopWords = []string{
 	"there", "here", "what", "which", "who", "whom", "how", "when", "where", "why", "any",
 	"some", "just", "also", "too", "very", "really", "about", "into", "up", "out", "as",
 	"hi", "hello", "hey", "thanks", "thank", "ok", "okay", "get", "got", "one", "s",
+	// The function words of the neighbouring languages, so a question in
+	// German, French, Spanish, Italian, Dutch or Portuguese is judged by
+	// its content words ("kan ik een medewerker spreken"), as an English
+	// one is. Words that are also English content words ("hat", "die",
+	// "van", "son") are left out.
+	"der", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "und", "ich", "du",
+	"wir", "ihr", "mit", "von", "zu", "für", "auf", "ist", "sind", "kann", "können", "mein",
+	"meine", "meinen", "wie", "wo", "wann", "warum", "nicht", "haben", "habe", "mir", "mich",
+	"le", "la", "les", "un", "une", "du", "et", "est", "je", "tu", "il", "elle", "nous",
+	"vous", "avec", "pour", "dans", "sur", "par", "que", "qui", "quoi", "mon", "ma", "mes",
+	"votre", "vos", "ne", "pas", "puis", "peux", "pouvez", "comment", "où", "quand",
+	"el", "los", "las", "una", "y", "en", "con", "por", "para", "qué", "es", "mi", "mis",
+	"su", "sus", "yo", "se", "lo", "puedo", "puede", "cómo", "cuándo", "dónde", "hacen",
+	"gli", "di", "da", "che", "è", "io", "mio", "mia", "posso", "può", "sono", "come",
+	"het", "een", "ik", "jij", "wij", "mijn", "kan", "kunnen", "voor", "naar", "hoe", "wat",
+	"waar", "wanneer", "niet", "heb", "ben", "jullie",
+	"os", "um", "uma", "do", "da", "em", "na", "com", "eu", "meu", "minha", "pode", "vocês",
 }
 
 // isStopID reports whether id is a stop word in lx.

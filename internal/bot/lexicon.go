@@ -24,11 +24,14 @@ const (
 	idOOD2     int32 = 7 // feature only: two or more such words
 	idAllOOD   int32 = 8 // feature only: every content word is outside it
 	idSymbol   int32 = 9 // an emoji or symbol the lexicon does not know
-	firstWord  int32 = 10
+	// idForeignName is a feature only: the message names something
+	// outside the shop's domain (see namesOutOfDomain).
+	idForeignName int32 = 10
+	firstWord     int32 = 11
 )
 
 var reservedNames = [firstWord]string{"<unk>", "<num>", "<alnum>", "<order>", "<bos>", "<unk>",
-	"<ood>", "<ood2>", "<allood>", "<sym>"}
+	"<ood>", "<ood2>", "<allood>", "<sym>", "<name>"}
 
 // maxGramID bounds the ids that can take part in phrase keys (16 bits per
 // position). Built-in and corpus words come first and stay far below it;
@@ -110,10 +113,47 @@ var wordSynonyms = map[string]string{
 	"rücksendung": "return", "retoure": "return", "devolución": "return", "devolucion": "return",
 	"retourner": "return", "retourneren": "return", "zurückschicken": "return", "reso": "return",
 	"paket": "package", "paquete": "package", "colis": "package", "pakket": "package", "pacco": "package",
-	"hilfe": "help", "ayuda": "help", "aide": "help", "aiuto": "help",
+	"bitte": "please", "svp": "please", "alstublieft": "please", "aub": "please",
+	"hilfe": "help", "ayuda": "help", "aide": "help", "aiuto": "help", "hulp": "help",
 	"mensch": "human", "humano": "human", "humain": "human", "mitarbeiter": "human",
+	"medewerker": "human", "mitarbeiterin": "human", "operador": "human", "operatore": "human",
+	"opérateur": "human", "conseiller": "human", "boss": "human",
+	"spreken": "speak", "sprechen": "speak", "parler": "speak", "hablar": "speak",
+	"parlare": "speak", "falar": "speak",
+	"toon": "show", "zeige": "show", "zeig": "show", "anzeigen": "show", "muestra": "show",
+	"mostrar": "show", "montre": "show", "montrez": "show", "afficher": "show", "mostra": "show",
+	"hist": "history", "overview": "history",
 	"lange": "long", "lang": "long", "hoe": "how", "combien": "how", "cuánto": "how",
 	"wetter": "weather", "météo": "weather", "meteo": "weather",
+	"bezahlen": "pay", "zahlen": "pay", "payer": "pay", "pagar": "pay", "pagare": "pay",
+	"betalen": "pay", "zahlung": "payment", "paiement": "payment", "pago": "payment",
+	"pagamento": "payment", "betaling": "payment",
+	"politique": "policy", "política": "policy", "politica": "policy", "beleid": "policy",
+	"richtlinie": "policy", "retour": "return", "retours": "return", "devolver": "return",
+	"restituire": "return", "zurückgeben": "return", "rückgabe": "return",
+	"envíos": "shipping", "envios": "shipping", "enviar": "shipping", "envían": "shipping",
+	"envian": "shipping", "versenden": "shipping", "liefern": "shipping", "expédition": "shipping",
+	"expédier": "shipping", "expédiez": "shipping", "spedire": "shipping", "verzenden": "shipping",
+	"bezorging": "shipping", "bezorgen": "shipping", "entrega": "shipping", "consegna": "shipping",
+	"kosten": "cost", "coût": "cost", "prix": "cost", "precio": "cost", "prezzo": "cost",
+	"prijs": "cost", "preis": "cost",
+	"rechnung": "invoice", "facture": "invoice", "factura": "invoice", "fattura": "invoice",
+	"factuur": "invoice", "garantie": "warranty", "garantía": "warranty", "garanzia": "warranty",
+	"größe": "size", "taille": "size", "talla": "size", "taglia": "size", "maat": "size",
+	"umtauschen": "exchange", "umtausch": "exchange", "échanger": "exchange", "échange": "exchange",
+	"cambiar": "exchange", "cambio": "exchange", "ruilen": "exchange",
+	"rabatt": "discount", "réduction": "discount", "descuento": "discount", "sconto": "discount",
+	"korting": "discount", "gutschein": "voucher", "konto": "account", "compte": "account",
+	"cuenta": "account", "passwort": "password", "contraseña": "password", "wachtwoord": "password",
+	"adresse": "address", "dirección": "address", "direccion": "address", "indirizzo": "address",
+	"adres": "address", "kaputt": "broken", "beschädigt": "broken", "cassé": "broken",
+	"roto": "broken", "rotto": "broken", "kapot": "broken", "beschadigd": "broken",
+	// emoji that stand for a shop word ("📦?", "🚚 when")
+	"📦": "package", "🚚": "shipping", "🚛": "shipping", "📬": "package", "📫": "package",
+	"💸": "money", "💰": "money", "💶": "money", "💵": "money", "💳": "payment",
+	// how big a product is
+	"tall": "dimensions", "wide": "dimensions", "width": "dimensions", "height": "dimensions",
+	"depth": "dimensions", "measurements": "dimensions", "measurement": "dimensions",
 }
 
 // literalForms keep a form the stemmer would fold away, because the
@@ -122,6 +162,8 @@ var wordSynonyms = map[string]string{
 // refund, "cancel it" is a cancellation; "I returned it" waits for money.
 var literalForms = map[string]string{
 	"orders": "orders", "purchases": "orders",
+	"bestellungen": "orders", "pedidos": "orders", "commandes": "orders", "bestellingen": "orders",
+	"ordini": "orders", "encomendas": "orders",
 	"cancelled": "cancelled", "canceled": "cancelled",
 	"returned": "returned", "refunded": "refunded", "reimbursed": "refunded",
 	"shipped": "shipped", "dispatched": "shipped", "posted": "shipped",
@@ -142,29 +184,39 @@ var phraseSynonyms = map[string]string{
 	"give back":      "return",
 	"take back":      "return",
 	"bring back":     "return",
-	"real person":    "human",
-	"live person":    "human",
-	"live agent":     "human",
-	"actual person":  "human",
-	"human being":    "human",
-	"real human":     "human",
-	"thank you":      "thank",
-	"many thanks":    "thank",
-	"good bye":       "bye",
-	"see you":        "bye",
-	"see you later":  "bye",
-	"good night":     "bye",
-	"good morning":   "hello",
-	"good afternoon": "hello",
-	"good evening":   "hello",
-	"hey there":      "hello",
-	"hi there":       "hello",
-	"hello there":    "hello",
-	"would like":     "want",
-	"never mind":     "nevermind",
-	"e mail":         "email",
-	"bye bye":        "bye",
-	"how come":       "why",
+	"go back to you": "return",
+	// "send ORD030 back", "ship order 100234 back": the number sits
+	// inside the phrase (it is one placeholder token here).
+	"send ord001 back": "return",
+	"ship ord001 back": "return",
+	"send 100234 back": "return",
+	"real person":      "human",
+	"live person":      "human",
+	"live agent":       "human",
+	"actual person":    "human",
+	"human being":      "human",
+	"real human":       "human",
+	"thank you":        "thank",
+	"many thanks":      "thank",
+	"good bye":         "bye",
+	"see you":          "bye",
+	"see you later":    "bye",
+	"good night":       "bye",
+	"good morning":     "hello",
+	"good afternoon":   "hello",
+	"good evening":     "hello",
+	"hey there":        "hello",
+	"hi there":         "hello",
+	"hello there":      "hello",
+	"would like":       "want",
+	"never mind":       "nevermind",
+	"e mail":           "email",
+	"bye bye":          "bye",
+	"how come":         "why",
+	"por favor":        "please",
+	"per favore":       "please",
+	"s'il vous plaît":  "please",
+	"s'il vous plait":  "please",
 }
 
 // synonymExceptions share a stem with a synonym but not its meaning
@@ -269,7 +321,7 @@ func (lx *lexicon) intern(canon string) int32 {
 	if id, ok := lx.canon[canon]; ok {
 		return id
 	}
-	id := int32(len(lx.strs))
+	id := int32(len(lx.strs)) // #nosec G115 -- the vocabulary is bounded by the corpus and knowledge base, far below 2^31
 	lx.strs = append(lx.strs, canon)
 	lx.canon[canon] = id
 	return id
@@ -291,6 +343,12 @@ func (lx *lexicon) addWord(w string, count int) {
 		st = Stem(w)
 	}
 	canon := st
+	folded, accented := foldAccents(w, nil)
+	if id, ok := lx.words[string(folded)]; accented && ok {
+		// Accents are optional: "días" is the "dias" already known.
+		lx.words[w] = id
+		return
+	}
 	if lit, ok := literalForms[w]; ok {
 		// Not entered under its stem: "cancels" must still find
 		// "cancel", not "cancelled".
@@ -306,6 +364,11 @@ func (lx *lexicon) addWord(w string, count int) {
 	lx.words[w] = id
 	if _, ok := lx.stems[st]; !ok {
 		lx.stems[st] = id
+	}
+	// The same word typed without its accents ("adios", "dias") is the
+	// same word.
+	if accented {
+		lx.words[string(folded)] = id
 	}
 }
 
@@ -370,6 +433,8 @@ type scratch struct {
 	top   []docScore
 	// coverage is set by kbIndex.search for its top hit.
 	coverage float64
+	// names and addressed are set from kbState.namesOutOfDomain.
+	names, addressed int
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -443,6 +508,16 @@ func (lx *lexicon) unknownWord(w string, corr *corrector, wantStrs bool) (int32,
 		}
 	} else if id, ok := lx.stems[st]; ok {
 		return id, ""
+	}
+	if !isASCIIWord(w) {
+		// Accents are optional: "adiós" typed where the lexicon has
+		// "adios", or the other way round (see addWord).
+		var arr [64]byte
+		if folded, changed := foldAccents(w, arr[:0]); changed {
+			if id, ok := lx.words[string(folded)]; ok {
+				return id, ""
+			}
+		}
 	}
 	if sq := squeeze(w, 2); sq != w {
 		// "hellooo", "pleeease", "byeee": chat stretches words.
@@ -543,6 +618,9 @@ func (lx *lexicon) addBuiltins() {
 		lx.addText(w, 1)
 	}
 	for _, w := range socialFillers {
+		lx.addText(w, 1)
+	}
+	for _, w := range shopWords {
 		lx.addText(w, 1)
 	}
 }

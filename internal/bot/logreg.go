@@ -9,11 +9,15 @@ package bot
 // gradient descent in a fixed example order, so it is deterministic.
 
 // Training settings, chosen by five-fold cross-validation on the training
-// corpus (never on the held-out split).
+// corpus (never on the held-out split). The L2 penalty is larger than a
+// corpus of a few thousand lines would suggest on its own: with unigrams
+// and bigrams the model can remember every training line (it classifies
+// 99.7% of them right), and the stronger penalty trades a little of that
+// for phrasings it has not seen.
 const (
 	lrEpochs = 30
 	lrRate   = 0.5
-	lrL2     = 1e-4
+	lrL2     = 3e-3
 )
 
 type logReg struct {
@@ -37,7 +41,7 @@ func trainLogReg(rows [][]int32, labels []int, nrows int) *logReg {
 	state := uint64(0x9e3779b97f4a7c15)
 	for i := n - 1; i > 0; i-- {
 		state = state*6364136223846793005 + 1442695040888963407
-		j := int((state >> 33) % uint64(i+1))
+		j := int((state >> 33) % uint64(i+1)) // #nosec G115 -- less than i+1, an int
 		order[i], order[j] = order[j], order[i]
 	}
 	var z, p [numIntents]float64

@@ -182,7 +182,7 @@ var expansions = map[string][]string{
 	"pls": {"please"}, "plz": {"please"}, "plse": {"please"}, "pleeease": {"please"},
 	"u": {"you"}, "ur": {"your"}, "ya": {"you"},
 	"thx": {"thanks"}, "thnx": {"thanks"}, "thanx": {"thanks"}, "tnx": {"thanks"},
-	"ty": {"thank", "you"}, "tysm": {"thank", "you", "so", "much"}, "tyvm": {"thank", "you", "very", "much"},
+	"ty": {"thank", "you"}, "tq": {"thank", "you"}, "thanq": {"thank", "you"}, "thnq": {"thank", "you"}, "tysm": {"thank", "you", "so", "much"}, "tyvm": {"thank", "you", "very", "much"},
 	"cuz": {"because"}, "coz": {"because"}, "idk": {"i", "do", "not", "know"},
 	"asap": {"as", "soon", "as", "possible"}, "pkg": {"package"}, "msg": {"message"},
 	"acct": {"account"}, "nvm": {"never", "mind"}, "cya": {"see", "you"},
