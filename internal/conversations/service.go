@@ -105,6 +105,13 @@ func (s *Service) Start(ctx context.Context, c Caller) (Conversation, []Message,
 // action on it. Someone else's conversation and a missing one are the same
 // ErrNotFound, and the attempt is audited (invariant 2).
 func (s *Service) authorized(ctx context.Context, c Caller, id string, action auth.Action) (Conversation, error) {
+	return s.authorizedWith(ctx, c, id, action, nil)
+}
+
+// authorizedWith is authorized; inspect, when set, sees the conversation
+// as read (before the access check) and may end the call with an error of
+// its own.
+func (s *Service) authorizedWith(ctx context.Context, c Caller, id string, action auth.Action, inspect func(Conversation) error) (Conversation, error) {
 	if !validID(id) {
 		// Not an id this server issues: missing, without a query, and
 		// audited without the client's text (it could be anything, a card
@@ -122,6 +129,10 @@ func (s *Service) authorized(ctx context.Context, c Caller, id string, action au
 		res = auth.Resource{}
 	} else if err != nil {
 		return Conversation{}, err
+	} else if inspect != nil {
+		if err := inspect(conv); err != nil {
+			return Conversation{}, err
+		}
 	}
 	if err := auth.Authorize(c.Actor, action, res); err != nil {
 		if errors.Is(err, auth.ErrForbidden) {
@@ -318,10 +329,12 @@ func (s *Service) AgentReply(ctx context.Context, c Caller, id, text string) (Co
 // one of several agents claiming at once wins; the others get
 // ErrNotWaiting.
 func (s *Service) Claim(ctx context.Context, c Caller, id string) (Conversation, error) {
-	if s.claimedMeanwhile(ctx, c, id) {
-		return Conversation{}, ErrNotWaiting
-	}
-	conv, err := s.authorized(ctx, c, id, auth.ActionConversationClaim)
+	conv, err := s.authorizedWith(ctx, c, id, auth.ActionConversationClaim, func(conv Conversation) error {
+		if claimedMeanwhile(c, conv) {
+			return ErrNotWaiting
+		}
+		return nil
+	})
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -351,13 +364,14 @@ func (s *Service) Claim(ctx context.Context, c Caller, id string) (Conversation,
 // saw — and has left it since (another agent took it, or it was closed).
 // That is an ordinary race, answered ErrNotWaiting, not an access
 // violation: telling the agent it is gone reveals nothing the queue did
-// not show them.
-func (s *Service) claimedMeanwhile(ctx context.Context, c Caller, id string) bool {
-	if _, err := auth.ScopeFor(c.Actor, auth.ActionConversationClaim); err != nil || !validID(id) {
+// not show them. It judges the same read of the conversation as the access
+// check that follows, so two agents claiming at once see one consistent
+// state each.
+func claimedMeanwhile(c Caller, conv Conversation) bool {
+	if _, err := auth.ScopeFor(c.Actor, auth.ActionConversationClaim); err != nil {
 		return false
 	}
-	conv, err := s.store.Get(ctx, id)
-	if err != nil || conv.HandoffAt.IsZero() || conv.Status == StatusWaiting {
+	if conv.HandoffAt.IsZero() || conv.Status == StatusWaiting {
 		return false
 	}
 	return !(conv.Status == StatusWithAgent && conv.AssigneeID == c.Actor.UserID)
