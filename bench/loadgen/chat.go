@@ -10,8 +10,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -46,63 +44,29 @@ type session struct {
 // runChat signs users customers up and in, opens a conversation each, and
 // sends n chat messages over conc connections.
 func runChat(base *url.URL, users, conc, n int, limit time.Duration) (result, error) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
+	client := newClient(conc)
 	root := base.Scheme + "://" + base.Host
 	sessions, err := signIn(client, root, users)
 	if err != nil {
 		return result{}, err
 	}
 	fmt.Fprintf(os.Stderr, "loadgen: %d customers signed in, each with a conversation\n", len(sessions))
-
-	var next atomic.Int64
-	deadline := time.Now().Add(limit)
-	var mu sync.Mutex
-	res := result{statuses: map[int]int64{}, latencies: make([]time.Duration, 0, n)}
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range conc {
-		wg.Go(func() {
-			var lat []time.Duration
-			statuses := map[int]int64{}
-			var failed int64
-			for {
-				i := next.Add(1)
-				if i > int64(n) || !time.Now().Before(deadline) {
-					break
-				}
-				// A customer types one message at a time: each connection
-				// keeps to its own customers, so no conversation gets two
-				// messages at once.
-				s := sessions[(w+conc*int(i/int64(conc)))%len(sessions)]
-				body, _ := json.Marshal(map[string]string{"text": chatMix[int(i)%len(chatMix)]})
-				req, _ := http.NewRequest(http.MethodPost, root+"/api/v1/conversations/"+s.conversation+"/messages", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer "+s.token)
-				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err != nil {
-					failed++
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				_ = resp.Body.Close() // fully read; a close error changes nothing measured
-				lat = append(lat, time.Since(t0))
-				statuses[resp.StatusCode]++
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			res.latencies = append(res.latencies, lat...)
-			res.failed += failed
-			for k, v := range statuses {
-				res.statuses[k] += v
-			}
-		})
-	}
-	wg.Wait()
-	res.elapsed = time.Since(start)
-	res.sent = int64(len(res.latencies)) + res.failed
-	return res, nil
+	return drive(conc, n, limit, func(w int, i int64) (*http.Request, error) {
+		// A customer types one message at a time: each connection keeps to
+		// its own customers, so no conversation gets two messages at once.
+		s := sessions[(w+conc*int(i/int64(conc)))%len(sessions)]
+		body, err := json.Marshal(map[string]string{"text": chatMix[int(i)%len(chatMix)]})
+		if err != nil {
+			return nil, err
+		}
+		req, err := http.NewRequest(http.MethodPost, root+"/api/v1/conversations/"+s.conversation+"/messages", bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+s.token)
+		return req, nil
+	}, client), nil
 }
 
 // benchPassword passes the server's password rules.

@@ -105,23 +105,45 @@ func (r result) String() string {
 }
 
 func run(target, token string, conc, n int, limit time.Duration) result {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+	client := newClient(conc)
+	return drive(conc, n, limit, func(int, int64) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodGet, target, nil)
+		if err == nil && token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return req, err
+	}, client)
+}
+
+func newClient(conc int) *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		MaxIdleConnsPerHost: conc, MaxConnsPerHost: conc}}
-	var next atomic.Int64
+}
+
+// drive sends up to n requests over conc connections until limit passes:
+// worker w's i-th request (i counts across workers from 1) is made by
+// next. It records each answer's latency and status.
+func drive(conc, n int, limit time.Duration, next func(w int, i int64) (*http.Request, error), client *http.Client) result {
+	var count atomic.Int64
 	deadline := time.Now().Add(limit)
 	var mu sync.Mutex
 	res := result{statuses: map[int]int64{}, latencies: make([]time.Duration, 0, n)}
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range conc {
+	for w := range conc {
 		wg.Go(func() {
 			var lat []time.Duration
 			statuses := map[int]int64{}
 			var failed int64
-			for next.Add(1) <= int64(n) && time.Now().Before(deadline) {
-				req, _ := http.NewRequest(http.MethodGet, target, nil)
-				if token != "" {
-					req.Header.Set("Authorization", "Bearer "+token)
+			for {
+				i := count.Add(1)
+				if i > int64(n) || !time.Now().Before(deadline) {
+					break
+				}
+				req, err := next(w, i)
+				if err != nil {
+					failed++
+					continue
 				}
 				t0 := time.Now()
 				resp, err := client.Do(req)

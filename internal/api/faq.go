@@ -43,12 +43,25 @@ type faqRequest struct {
 	Tags        []string `json:"tags"`
 }
 
+// editor authorizes an edit of the knowledge base and says who makes it.
 func editor(r *http.Request) (kb.Editor, error) {
 	c, err := caller(r)
 	if err != nil {
 		return kb.Editor{}, err
 	}
+	if err := middleware.Authorize(r, kbCollection); err != nil {
+		return kb.Editor{}, err
+	}
 	return kb.Editor{UserID: c.Actor.UserID, IP: c.IP, RequestID: c.RequestID}, nil
+}
+
+// readEntry decodes an entry from the (validated) request body.
+func readEntry(r *http.Request) (kb.Entry, error) {
+	var body faqRequest
+	if err := request.DecodeJSON(r, &body, nil); err != nil {
+		return kb.Entry{}, err
+	}
+	return kb.Entry{ID: body.ID, Question: body.Question, Paraphrases: body.Paraphrases, Answer: body.Answer, Tags: body.Tags}, nil
 }
 
 // kbError maps an error of the knowledge base to its response.
@@ -112,15 +125,11 @@ func faqCreate(d Deps) middleware.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := middleware.Authorize(r, kbCollection); err != nil {
-			return err
-		}
-		var body faqRequest
-		if err := request.DecodeJSON(r, &body, nil); err != nil {
-			return err
-		}
-		e, err := d.KB.Create(r.Context(), by, kb.Entry{ID: body.ID, Question: body.Question, Paraphrases: body.Paraphrases, Answer: body.Answer, Tags: body.Tags})
+		e, err := readEntry(r)
 		if err != nil {
+			return err
+		}
+		if e, err = d.KB.Create(r.Context(), by, e); err != nil {
 			return kbError(err)
 		}
 		d.kbChanged()
@@ -137,17 +146,15 @@ func faqUpdate(d Deps) middleware.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := middleware.Authorize(r, kbCollection); err != nil {
+		e, err := readEntry(r)
+		if err != nil {
 			return err
 		}
-		var body faqRequest
-		if err := request.DecodeJSON(r, &body, nil); err != nil {
-			return err
-		}
-		if body.ID != "" && body.ID != pathID(r) {
+		if e.ID != "" && e.ID != pathID(r) {
 			return response.BadRequest("/id", "id must match the entry's path", nil)
 		}
-		e, err := d.KB.Update(r.Context(), by, kb.Entry{ID: pathID(r), Question: body.Question, Paraphrases: body.Paraphrases, Answer: body.Answer, Tags: body.Tags})
+		e.ID = pathID(r)
+		e, err = d.KB.Update(r.Context(), by, e)
 		if err != nil {
 			return kbError(err)
 		}
@@ -161,9 +168,6 @@ func faqDelete(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		by, err := editor(r)
 		if err != nil {
-			return err
-		}
-		if err := middleware.Authorize(r, kbCollection); err != nil {
 			return err
 		}
 		if err := d.KB.Delete(r.Context(), by, pathID(r)); err != nil {

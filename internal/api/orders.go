@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -166,28 +167,15 @@ func readReason(r *http.Request) (string, error) {
 // orderCancel answers POST /api/v1/orders/{id}/cancel. Cancelling an
 // order that is already cancelled answers 200 with the order, so a retry is
 // harmless.
-func orderCancel(d Deps) middleware.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
-		if err != nil {
-			return err
-		}
-		reason, err := readReason(r)
-		if err != nil {
-			return err
-		}
-		o, err := d.Orders.Cancel(r.Context(), c, pathID(r), reason)
-		if err != nil {
-			return orderError(err)
-		}
-		return response.JSON(w, http.StatusOK, newOrderView(o, d.Orders.ReturnDeadline(o)))
-	}
-}
+func orderCancel(d Deps) middleware.HandlerFunc { return orderChange(d, d.Orders.Cancel) }
 
 // orderReturnCreate answers POST /api/v1/orders/{id}/returns: asks to
 // return a delivered order within the return window. Asking again answers
 // 200 with the order.
-func orderReturnCreate(d Deps) middleware.HandlerFunc {
+func orderReturnCreate(d Deps) middleware.HandlerFunc { return orderChange(d, d.Orders.RequestReturn) }
+
+// orderChange is a customer's change to an order with an optional reason.
+func orderChange(d Deps, change func(ctx context.Context, c orders.Caller, number, reason string) (orders.Order, error)) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		c, err := caller(r)
 		if err != nil {
@@ -197,7 +185,7 @@ func orderReturnCreate(d Deps) middleware.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		o, err := d.Orders.RequestReturn(r.Context(), c, pathID(r), reason)
+		o, err := change(r.Context(), c, pathID(r), reason)
 		if err != nil {
 			return orderError(err)
 		}
