@@ -37,8 +37,9 @@ func userRateLimit(limit ratelimit.Limit, limiter ratelimit.Limiter, rec audit.R
 }
 
 // routeUserLimit applies a route's own per-user limit (Route.UserLimit),
-// refusing and auditing like the API-wide ones. It is in the same place of
-// the chain as userRateLimit: after authentication, before the body is read.
+// refusing and auditing like the API-wide ones. It runs right after
+// authorization, so only callers the route admits spend it, and before the
+// body is read.
 func routeUserLimit(nl *NamedLimit, limiter ratelimit.Limiter, rec audit.Recorder, clock func() time.Time, log *slog.Logger, errs *response.ErrorWriter) step {
 	if nl == nil {
 		return nil
