@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -397,5 +398,83 @@ func TestMalformedIDIsMissingAndItsTextIsNotAudited(t *testing.T) {
 	}
 	if len(f.rec.Events()) != 4 {
 		t.Errorf("%d events, want one per attempt", len(f.rec.Events()))
+	}
+}
+
+// With a pool of one connection, preparing a statement inside a
+// transaction would wait for a second connection forever (found by
+// review): statements are prepared before a transaction begins.
+func TestWorksWithAPoolOfOneConnection(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storage.Options{DataDir: t.TempDir(), MaxOpenConns: 1, QueryTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f := setup(t, db)
+	deadline, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conv, _, err := f.svc.Start(deadline, f.alice)
+	if err != nil {
+		t.Fatalf("Start with one connection: %v", err)
+	}
+	for range 3 {
+		if _, err := f.svc.Send(deadline, f.alice, conv.ID, "hello"); err != nil {
+			t.Fatalf("Send with one connection: %v", err)
+		}
+	}
+}
+
+// A caller waiting for another's group commit gives up when its own
+// context ends, instead of waiting for a busy database (found by review).
+func TestGroupCommitFollowerHonoursItsContext(t *testing.T) {
+	db := storagetest.SQLite(t)
+	f := setup(t, db)
+	ctx := context.Background()
+	conv, _, _ := f.svc.Start(ctx, f.alice)
+	other, _, _ := f.svc.Start(ctx, f.alice)
+
+	// Another connection holds the write lock.
+	lock, err := db.SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if _, err := lock.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	leaderDone := make(chan error, 1)
+	go func() {
+		_, _, err := f.store.Apply(ctx, conv, Change{Messages: []Message{{Sender: SenderCustomer, Text: "a"}}, Status: StatusBot})
+		leaderDone <- err
+	}()
+	for { // until the first Apply leads (it is blocked on the lock)
+		f.store.group.mu.Lock()
+		leading := f.store.group.leading
+		f.store.group.mu.Unlock()
+		if leading {
+			break
+		}
+		runtime.Gosched()
+	}
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	_, _, err = f.store.Apply(short, other, Change{Messages: []Message{{Sender: SenderCustomer, Text: "b"}}, Status: StatusBot})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("follower = %v, want its own deadline", err)
+	}
+	select {
+	case err := <-leaderDone:
+		t.Fatalf("the leader finished (%v) before the lock was released; the follower did not return on its own", err)
+	default:
+	}
+	if _, err := lock.ExecContext(ctx, `ROLLBACK`); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-leaderDone; err != nil {
+		t.Errorf("leader after the lock was released: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"supportbot/internal/auth"
@@ -106,8 +107,7 @@ type Store struct {
 	clock func() time.Time
 	group groupCommit
 
-	prepareMu sync.Mutex
-	prepared  [numStatements]*sql.Stmt
+	prepared [numStatements]atomic.Pointer[sql.Stmt]
 }
 
 // The statements of every chat turn, prepared once: parsing them again on
@@ -127,24 +127,39 @@ var statements = [numStatements]string{
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 }
 
-// stmt returns statement i, prepared once and reused (bound to tx when tx
-// is not nil). A failed preparation is retried at the next use.
-func (s *Store) stmt(ctx context.Context, tx *sql.Tx, i int) (*sql.Stmt, error) {
-	s.prepareMu.Lock()
-	st := s.prepared[i]
-	if st == nil {
-		var err error
-		if st, err = s.db.SQL().PrepareContext(ctx, statements[i]); err != nil {
-			s.prepareMu.Unlock()
-			return nil, err
+// prepare prepares the statements not prepared yet, on the pool. It is
+// called before a transaction begins, never inside one: preparing on the
+// pool while holding a transaction's connection could wait for a
+// connection forever with a pool of one (found by review). A failure is
+// not kept; the next call tries again.
+func (s *Store) prepare(ctx context.Context) {
+	for i := range s.prepared {
+		if s.prepared[i].Load() != nil {
+			continue
 		}
-		s.prepared[i] = st
+		st, err := s.db.SQL().PrepareContext(ctx, statements[i])
+		if err != nil {
+			return // stmt prepares on the transaction instead
+		}
+		if !s.prepared[i].CompareAndSwap(nil, st) {
+			_ = st.Close()
+		}
 	}
-	s.prepareMu.Unlock()
-	if tx != nil {
+}
+
+// stmt returns statement i: the prepared one (bound to tx when tx is not
+// nil), or one prepared for this use when prepare could not.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, i int) (*sql.Stmt, error) {
+	st := s.prepared[i].Load()
+	switch {
+	case st != nil && tx != nil:
 		return tx.StmtContext(ctx, st), nil
+	case st != nil:
+		return st, nil
+	case tx != nil:
+		return tx.PrepareContext(ctx, statements[i])
 	}
-	return st, nil
+	return s.db.SQL().PrepareContext(ctx, statements[i])
 }
 
 // NewStore returns a Store. A nil clock means time.Now.
@@ -206,6 +221,7 @@ func scanConversation(row scanner) (Conversation, error) {
 func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
+	s.prepare(ctx)
 	get, err := s.stmt(ctx, nil, sqlGet)
 	if err != nil {
 		return Conversation{}, fmt.Errorf("conversations: get: %w", err)
@@ -227,6 +243,7 @@ func (s *Store) Create(ctx context.Context, customerID string, opening []Message
 	c := Conversation{ID: newID(), CustomerID: customerID, Status: StatusBot, Version: 1,
 		CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
 	var stored []Message
+	s.prepare(ctx)
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, customer_id, status, state, version, last_seq, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, '{}', 1, 0, $4, $4, $4)`,
 			c.ID, customerID, string(StatusBot), now.UnixMicro()); err != nil {
@@ -305,8 +322,17 @@ func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversat
 		next.ClosedAt = now
 	}
 	w := &write{before: c, after: next, state: string(state), msgs: ch.Messages, now: now}
+	s.prepare(ctx)
 	if s.db.Dialect() == storage.DialectSQLite {
-		s.group.commit(w, func(batch []*write) { s.writeBatch(context.WithoutCancel(ctx), batch) })
+		if err := s.group.commit(ctx, w, func(batch []*write) {
+			// The batch is everyone's: one caller giving up must not
+			// cancel it, but it gets one query timeout in all.
+			bctx, cancel := s.db.Ctx(context.WithoutCancel(ctx))
+			defer cancel()
+			s.writeBatch(bctx, batch)
+		}); err != nil {
+			return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, err)
+		}
 	} else {
 		s.writeBatch(ctx, []*write{w})
 	}
@@ -331,8 +357,9 @@ type groupCommit struct {
 
 // commit queues w and returns once it is written: by this goroutine, if no
 // other is writing (it then writes batches until the queue is empty), or
-// by the goroutine that is.
-func (g *groupCommit) commit(w *write, run func([]*write)) {
+// by the goroutine that is. A caller whose ctx ends first returns
+// ctx.Err() at once; its write may still be committed.
+func (g *groupCommit) commit(ctx context.Context, w *write, run func([]*write)) error {
 	w.written = make(chan struct{})
 	g.mu.Lock()
 	g.pending = append(g.pending, w)
@@ -340,26 +367,55 @@ func (g *groupCommit) commit(w *write, run func([]*write)) {
 	g.leading = true
 	g.mu.Unlock()
 	if lead {
-		for {
-			g.mu.Lock()
-			batch := g.pending
-			if len(batch) > maxBatch {
-				batch = batch[:maxBatch]
-			}
-			g.pending = g.pending[len(batch):]
-			if len(batch) == 0 {
-				g.leading = false
-				g.mu.Unlock()
-				break
-			}
-			g.mu.Unlock()
-			run(batch)
-			for _, b := range batch {
-				close(b.written)
-			}
-		}
+		g.lead(run)
 	}
-	<-w.written
+	select {
+	case <-w.written:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// lead writes batches until the queue is empty. Should run panic, every
+// write it holds or that waits fails and leadership is released, so no
+// caller waits forever.
+func (g *groupCommit) lead(run func([]*write)) {
+	var batch []*write
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		g.mu.Lock()
+		batch = append(batch, g.pending...)
+		g.pending, g.leading = nil, false
+		g.mu.Unlock()
+		for _, b := range batch {
+			b.err = fmt.Errorf("conversations: group commit failed: %v", p)
+			close(b.written)
+		}
+		panic(p)
+	}()
+	for {
+		g.mu.Lock()
+		batch = g.pending
+		if len(batch) > maxBatch {
+			batch = batch[:maxBatch]
+		}
+		g.pending = g.pending[len(batch):]
+		if len(batch) == 0 {
+			g.leading = false
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+		run(batch)
+		for _, b := range batch {
+			close(b.written)
+		}
+		batch = nil
+	}
 }
 
 // writeBatch writes the batch in one transaction and sets each write's

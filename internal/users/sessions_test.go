@@ -455,3 +455,25 @@ func TestAccessStateOf(t *testing.T) {
 		}
 	})
 }
+
+// A failed preparation is retried, not kept: the database coming back must
+// bring authentication back without a restart (found by review).
+func TestAccessStateRecoversAfterAFailedPrepare(t *testing.T) {
+	db := storagetest.SQLite(t)
+	f := newFixture(t, db)
+	ctx := context.Background()
+	u := f.createUser("ann@shop.example")
+	exec := func(q string) {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`ALTER TABLE revoked_tokens RENAME TO revoked_tokens_away`)
+	if _, err := f.store.AccessStateOf(ctx, u.ID, "jti"); err == nil {
+		t.Fatal("AccessStateOf worked without its table")
+	}
+	exec(`ALTER TABLE revoked_tokens_away RENAME TO revoked_tokens`)
+	if _, err := f.store.AccessStateOf(ctx, u.ID, "jti"); err != nil {
+		t.Fatalf("AccessStateOf after the table came back: %v", err)
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -35,9 +35,7 @@ type Store struct {
 	clock func() time.Time
 
 	// The statement of AccessStateOf, prepared on first use.
-	accessOnce sync.Once
-	accessStmt *sql.Stmt
-	accessErr  error
+	accessStmt atomic.Pointer[sql.Stmt]
 }
 
 // NewStore returns a Store on db that encrypts PII with keys and looks

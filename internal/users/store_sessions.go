@@ -329,18 +329,15 @@ type AccessState struct {
 func (s *Store) AccessStateOf(ctx context.Context, userID, jti string) (AccessState, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	s.accessOnce.Do(func() {
-		s.accessStmt, s.accessErr = s.db.SQL().PrepareContext(context.WithoutCancel(ctx),
-			`SELECT role, disabled, token_generation, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2) FROM users WHERE id = $1`)
-	})
-	if s.accessErr != nil {
-		return AccessState{}, fmt.Errorf("users: access state: %w", s.accessErr)
+	stmt, err := s.accessStatement(ctx)
+	if err != nil {
+		return AccessState{}, fmt.Errorf("users: access state: %w", err)
 	}
 	var (
 		st   AccessState
 		role string
 	)
-	err := s.accessStmt.QueryRowContext(ctx, userID, jti).Scan(&role, &st.Disabled, &st.TokenGeneration, &st.Revoked)
+	err = stmt.QueryRowContext(ctx, userID, jti).Scan(&role, &st.Disabled, &st.TokenGeneration, &st.Revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AccessState{}, fmt.Errorf("users: access state of %q: %w", userID, ErrNotFound)
 	}
@@ -348,5 +345,25 @@ func (s *Store) AccessStateOf(ctx context.Context, userID, jti string) (AccessSt
 		return AccessState{}, fmt.Errorf("users: access state of %q: %w", userID, err)
 	}
 	st.Role = Role(role)
+	return st, nil
+}
+
+const accessStateQuery = `SELECT role, disabled, token_generation, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2) FROM users WHERE id = $1`
+
+// accessStatement returns AccessStateOf's statement, prepared once. A
+// failed preparation (the database briefly away) is not kept: the next
+// call tries again, within its own deadline (found by review).
+func (s *Store) accessStatement(ctx context.Context) (*sql.Stmt, error) {
+	if st := s.accessStmt.Load(); st != nil {
+		return st, nil
+	}
+	st, err := s.db.SQL().PrepareContext(ctx, accessStateQuery)
+	if err != nil {
+		return nil, err
+	}
+	if !s.accessStmt.CompareAndSwap(nil, st) {
+		_ = st.Close() // another caller prepared it first
+		return s.accessStmt.Load(), nil
+	}
 	return st, nil
 }

@@ -70,10 +70,31 @@ const maxGap = 4
 // Redact(Redact(s)) finds nothing: the replacement texts count as the data
 // they replaced.
 func Redact(s string) (string, Counts) {
+	out, total := redactOnce(s)
+	// The folded and the typed text can group digits differently, so a
+	// removal in one can expose data in the other; repeat until nothing
+	// more is found (each round only removes, so this ends quickly).
+	for range 4 {
+		if total.Total() == 0 {
+			break
+		}
+		again, c := redactOnce(out)
+		if c.Total() == 0 {
+			break
+		}
+		out = again
+		total.Numbers += c.Numbers
+		total.Codes += c.Codes
+		total.Expiries += c.Expiries
+	}
+	return out, total
+}
+
+// redactOnce looks in the folded text, and returns it only if something was
+// found there, so text without card data is kept as typed; then in the
+// text as typed, whose digit groups may differ.
+func redactOnce(s string) (string, Counts) {
 	if f := Fold(s); f != s {
-		// Look in the folded text; return it only if something was found
-		// there, so text without card data is kept as typed. Then look in
-		// the text as typed too, whose digit groups may differ.
 		if out, c := redact(f); c.Total() > 0 {
 			return out, c
 		}

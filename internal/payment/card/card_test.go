@@ -99,6 +99,28 @@ var redactCases = []struct {
 	{"full-width code", "cvv: １２３", "cvv: [security code removed]", Counts{Codes: 1}},
 	{"full-width expiry", "exp ０１/２７", "exp [expiry date removed]", Counts{Expiries: 1}},
 	{"comma-separated order numbers stay", "orders 100234, 100235, 100236", "orders 100234, 100235, 100236", Counts{}},
+
+	// Found by the second review.
+	{"keycap digits", "4️⃣1️⃣1️⃣1️⃣ 1️⃣1️⃣1️⃣1️⃣ 1️⃣1️⃣1️⃣1️⃣ 1️⃣1️⃣1️⃣1️⃣", "[card number removed]", Counts{Numbers: 1}},
+	{"variation selectors", "4\ufe0f111 1111 1111 1111", "[card number removed]", Counts{Numbers: 1}},
+	{"grapheme joiner", "4\u034f111 1111 1111 1111", "[card number removed]", Counts{Numbers: 1}},
+	{"combining underline", "4\u0332111 1111 1111 1111", "[card number removed]", Counts{Numbers: 1}},
+	{"enclosing circle", "4\u20dd111 1111 1111 1111", "[card number removed]", Counts{Numbers: 1}},
+	{"two joiners after a space", "4111 \u200d\u200d1111 1111 1111", "[card number removed]", Counts{Numbers: 1}},
+	{"Hangul filler", "4111\u31641111\u31641111\u31641111", "[card number removed]", Counts{Numbers: 1}},
+	{"braille blank", "4111\u28001111\u28001111\u28001111", "[card number removed]", Counts{Numbers: 1}},
+	{"middle dots", "4111·1111·1111·1111", "[card number removed]", Counts{Numbers: 1}},
+	{"ideographic spaces", "4111\u3000\u3000\u3000\u30001111 1111 1111", "[card number removed]", Counts{Numbers: 1}},
+	{"dingbat digits", "❹❶❶❶ ❶❶❶❶ ❶❶❶❶ ❶❶❶❶", "[card number removed]", Counts{Numbers: 1}},
+	{"parenthesised digits", "⑷⑴⑴⑴⑴⑴⑴⑴⑴⑴⑴⑴⑴⑴⑴⑴", "([card number removed])", Counts{Numbers: 1}},
+	{"keycap code", "cvv 1️⃣2️⃣3️⃣", "cvv [security code removed]", Counts{Codes: 1}},
+	{"code with a variation selector", "cvv 1\ufe0f23", "cvv [security code removed]", Counts{Codes: 1}},
+	{"Cyrillic c in cvv", "сvv 123", "cvv [security code removed]", Counts{Codes: 1}},
+	{"dingbat code", "cvv ❶❷❸", "cvv [security code removed]", Counts{Codes: 1}},
+	{"division slash expiry", "exp 12∕27", "exp [expiry date removed]", Counts{Expiries: 1}},
+	{"fraction slash expiry", "exp 12⁄27", "exp [expiry date removed]", Counts{Expiries: 1}},
+	{"Cyrillic e in exp", "еxp 12/27", "exp [expiry date removed]", Counts{Expiries: 1}},
+	{"emoji sequences are kept", "👨\u200d👩\u200d👧 where is ORD001?", "👨\u200d👩\u200d👧 where is ORD001?", Counts{}},
 }
 
 func TestRedact(t *testing.T) {

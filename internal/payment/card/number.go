@@ -10,7 +10,7 @@ const (
 	MinNumberDigits = 13
 	// MaxNumberDigits is the most digits a card number has.
 	MaxNumberDigits = 19
-	maxSeparators   = 3 // "4111 1111", "4111-1111" or "4111 - 1111"
+	maxSeparators   = 8 // "4111 1111", "4111 - 1111", or a few more blanks
 )
 
 // ContainsNumber reports whether s contains a card number. It never
@@ -135,12 +135,13 @@ func Luhn(s string) bool {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // isSeparator reports the characters a card number's digit groups may be
-// typed with between them: spaces, dashes, dots, slashes and line breaks
-// ("4111.1111.1111.1111", one group per line). Commas are not among them,
+// typed with between them: spaces, dashes, dots, slashes, line breaks and
+// brackets ("4111.1111.1111.1111", one group per line, "(4)(1)…" as NFKC
+// spells parenthesised digits). Commas are not among them,
 // so a list of order numbers is not read as one long number.
 func isSeparator(c byte) bool {
 	switch c {
-	case ' ', '-', '.', '/', '\n', '\r', '\t':
+	case ' ', '-', '.', '/', '\n', '\r', '\t', '(', ')':
 		return true
 	}
 	return false
