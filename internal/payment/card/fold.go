@@ -41,9 +41,9 @@ func Fold(s string) string {
 		case r < utf8.RuneSelf:
 			out = r
 		case unicode.IsDigit(r):
-			out = '0' + rune(digitValue(r))
+			out = '0' + rune(digitValue(r)) // #nosec G115 -- 0 to 9
 		case digitLike(r) >= 0:
-			out = '0' + rune(digitLike(r))
+			out = '0' + rune(digitLike(r)) // #nosec G115 -- 0 to 9
 		case unicode.Is(unicode.Pd, r):
 			out = '-'
 		case r == '\u2215' || r == '\u2044' || r == '\u29f8': // division slash, fraction slash, big solidus
