@@ -51,3 +51,12 @@ not json
 		t.Errorf("output %s", out.String())
 	}
 }
+
+func TestDemoNeverTouchesPostgreSQL(t *testing.T) {
+	env := devEnv(t)
+	env["DATABASE_URL"] = "postgres://shop@db.example/shop?sslmode=verify-full"
+	code, out, errOut := run(t, env, "demo")
+	if code != 1 || !strings.Contains(errOut, "unset DATABASE_URL") || strings.Contains(out, "PASSWORD") {
+		t.Fatalf("demo on PostgreSQL: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -43,6 +44,12 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 	}
 	if demo && !c.Development {
 		fmt.Fprintf(a.stderr, "supportbot demo: refusing to seed demo accounts outside development (ENV=%q); unset ENV or set ENV=development\n", c.Env)
+		return 1
+	}
+	if demo && isPostgresURL(c.DatabaseURL) {
+		// A shared database is a real shop's: the demo never touches one,
+		// not even to migrate it before finding it has accounts.
+		fmt.Fprintln(a.stderr, "supportbot demo: the demo runs on the embedded SQLite database; unset DATABASE_URL")
 		return 1
 	}
 	// Production refuses to start on any FAIL of the checklist (issue 2 §7).
@@ -223,4 +230,9 @@ func (k *keys) close() {
 		_ = k.blind.Close()
 	}
 	securemem.Zero(k.auditChain)
+}
+
+// isPostgresURL reports whether DATABASE_URL names PostgreSQL.
+func isPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
 }
