@@ -15,6 +15,7 @@ var ErrInvalidText = errors.New("conversations: invalid message text")
 // TextError says what is wrong with a message's text.
 type TextError struct{ Message string }
 
+// Error returns the message for the sender.
 func (e *TextError) Error() string { return e.Message }
 
 // Unwrap makes errors.Is(err, ErrInvalidText) true.

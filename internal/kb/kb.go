@@ -55,6 +55,7 @@ type InvalidError struct {
 	Field, Message string
 }
 
+// Error names the field and the rule it breaks.
 func (e *InvalidError) Error() string { return "kb: " + e.Field + " " + e.Message }
 
 var (

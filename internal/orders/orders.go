@@ -235,6 +235,7 @@ type StateError struct {
 	Err    error
 }
 
+// Error names the operation, the order and its status.
 func (e *StateError) Error() string {
 	if e.To != "" {
 		return fmt.Sprintf("orders: %s %s: %s to %s: %v", e.Op, e.Number, e.Status, e.To, e.Err)

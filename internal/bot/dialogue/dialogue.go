@@ -76,6 +76,7 @@ type NotAllowedError struct {
 	Order Order
 }
 
+// Error says which status forbade the change.
 func (e *NotAllowedError) Error() string { return "dialogue: order " + e.Order.Status }
 
 // Unwrap makes errors.Is(err, ErrNotAllowed) true.
