@@ -12,6 +12,7 @@ import (
 	"supportbot/internal/bot/dialogue"
 	"supportbot/internal/orders"
 	"supportbot/internal/payment/card"
+	"supportbot/internal/storage"
 )
 
 // Caller is who acts, for authorization and the audit trail: the same as
@@ -112,7 +113,7 @@ func (s *Service) authorized(ctx context.Context, c Caller, id string, action au
 // as read (before the access check) and may end the call with an error of
 // its own.
 func (s *Service) authorizedWith(ctx context.Context, c Caller, id string, action auth.Action, inspect func(Conversation) error) (Conversation, error) {
-	if !validID(id) {
+	if !storage.IsID(id) {
 		// Not an id this server issues: missing, without a query, and
 		// audited without the client's text (it could be anything, a card
 		// number included; found by review).
@@ -147,7 +148,7 @@ func (s *Service) authorizedWith(ctx context.Context, c Caller, id string, actio
 
 func (s *Service) deny(ctx context.Context, c Caller, id string, action auth.Action, why string) {
 	target := "conversation"
-	if validID(id) {
+	if storage.IsID(id) {
 		target += ":" + id
 	}
 	_ = s.rec.Record(context.WithoutCancel(ctx), audit.Event{
@@ -411,18 +412,4 @@ func (s *Service) audit(ctx context.Context, c Caller, typ, id string) {
 		Type: typ, Level: audit.LevelInfo, Actor: c.Actor.UserID, IP: c.IP, RequestID: c.RequestID,
 		Target: "conversation:" + id, Status: "success",
 	})
-}
-
-// validID reports whether id has the form of a conversation id: 32
-// lower-case hex digits (newID).
-func validID(id string) bool {
-	if len(id) != 32 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }

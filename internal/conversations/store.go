@@ -6,9 +6,7 @@ package conversations
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -170,35 +168,13 @@ func NewStore(db *storage.DB, keys *crypto.Keyring, clock func() time.Time) *Sto
 	return &Store{db: db, keys: keys, clock: clock}
 }
 
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
-	return hex.EncodeToString(b[:])
-}
-
-func fromUS(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
-
-func toUS(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
 func aad(conversationID string, seq int64) crypto.AAD {
 	return crypto.AAD{Table: "messages", Column: "text", RowID: conversationID + "/" + strconv.FormatInt(seq, 10)}
 }
 
 const selectConversation = `SELECT id, customer_id, assignee_id, status, state, version, last_seq, created_at, updated_at, last_activity_at, handoff_at, closed_at FROM conversations`
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanConversation(row scanner) (Conversation, error) {
+func scanConversation(row storage.Scanner) (Conversation, error) {
 	var (
 		c                                       Conversation
 		status, state                           string
@@ -212,8 +188,8 @@ func scanConversation(row scanner) (Conversation, error) {
 		return Conversation{}, fmt.Errorf("state of %s: %w", c.ID, err)
 	}
 	c.Status = Status(status)
-	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = fromUS(created), fromUS(updated), fromUS(active)
-	c.HandoffAt, c.ClosedAt = fromUS(handoff), fromUS(done)
+	c.CreatedAt, c.UpdatedAt, c.LastActivityAt = storage.Time(created), storage.Time(updated), storage.Time(active)
+	c.HandoffAt, c.ClosedAt = storage.Time(handoff), storage.Time(done)
 	return c, nil
 }
 
@@ -240,7 +216,7 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 // messages (the bot's welcome).
 func (s *Store) Create(ctx context.Context, customerID string, opening []Message) (Conversation, []Message, error) {
 	now := s.clock().UTC().Truncate(time.Microsecond)
-	c := Conversation{ID: newID(), CustomerID: customerID, Status: StatusBot, Version: 1,
+	c := Conversation{ID: storage.NewID(), CustomerID: customerID, Status: StatusBot, Version: 1,
 		CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
 	var stored []Message
 	s.prepare(ctx)
@@ -453,7 +429,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 	}
 	res, err := update.ExecContext(ctx,
 		c.ID, c.Version, string(next.Status), next.AssigneeID, w.state, next.Version, next.LastSeq,
-		w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), toUS(next.HandoffAt), toUS(next.ClosedAt))
+		w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), storage.Micros(next.HandoffAt), storage.Micros(next.ClosedAt))
 	if err != nil {
 		return err
 	}
@@ -540,7 +516,7 @@ func (s *Store) Messages(ctx context.Context, id string, p Page) ([]Message, err
 		if err := json.Unmarshal([]byte(mt), &m.Meta); err != nil {
 			return nil, fmt.Errorf("conversations: meta of %s/%d: %w", id, m.Seq, err)
 		}
-		m.ConversationID, m.Sender, m.CreatedAt = id, Sender(sender), fromUS(created)
+		m.ConversationID, m.Sender, m.CreatedAt = id, Sender(sender), storage.Time(created)
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {

@@ -216,9 +216,7 @@ func (s *Store) audit(ctx context.Context, by Editor, typ, target string) {
 	})
 }
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scan(row scanner) (Entry, error) {
+func scan(row storage.Scanner) (Entry, error) {
 	var (
 		e                Entry
 		para, tags       string

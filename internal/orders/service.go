@@ -512,7 +512,7 @@ func (s *Service) List(ctx context.Context, c Caller, p Page) (ListResult, error
 	if len(list) > want {
 		res.Orders = list[:want]
 		last := res.Orders[want-1]
-		res.NextCursor = cursor{createdUS: toUS(last.CreatedAt), id: last.ID}.encode()
+		res.NextCursor = cursor{createdUS: storage.Micros(last.CreatedAt), id: last.ID}.encode()
 	}
 	return res, nil
 }
@@ -538,7 +538,7 @@ func decodeCursor(s string) (cursor, error) {
 		return cursor{}, ErrInvalidCursor
 	}
 	us, id, ok := strings.Cut(string(b), ".")
-	if !ok || len(id) != 32 || !isLowerHex(id) {
+	if !ok || !storage.IsID(id) {
 		return cursor{}, ErrInvalidCursor
 	}
 	n, err := strconv.ParseInt(us, 10, 64)
@@ -637,7 +637,7 @@ func (s *Service) prepare(o *Order) error {
 	fill(&o.DeliveredAt, st == StatusDelivered || st == StatusReturnRequested || st == StatusReturned || st == StatusRefunded)
 	fill(&o.CancelledAt, st == StatusCancelled)
 	fill(&o.ReturnRequestedAt, st == StatusReturnRequested || st == StatusReturned || st == StatusRefunded)
-	o.ID = newID()
+	o.ID = storage.NewID()
 	o.Version = 1
 	return nil
 }
@@ -684,15 +684,6 @@ func isCurrency(s string) bool {
 func isPrintableASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-func isLowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false
 		}
 	}

@@ -2,14 +2,11 @@ package orders
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"supportbot/internal/crypto"
 	"supportbot/internal/storage"
@@ -35,29 +32,6 @@ const (
 	colCancelReason = "cancel_reason_enc"
 	colReturnReason = "return_reason_enc"
 )
-
-// newID returns a random 128-bit id in lowercase hex.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
-	return hex.EncodeToString(b[:])
-}
-
-// toUS converts a time to the stored form; the zero time ("not yet") is 0.
-func toUS(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-// fromUS reverses toUS.
-func fromUS(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
 
 // seal encrypts a value bound to its column and the order's row, so a
 // ciphertext copied to another order or column fails to decrypt
@@ -148,8 +122,8 @@ func (st *store) insert(ctx context.Context, o Order) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		ON CONFLICT (number) DO NOTHING`,
 		o.ID, o.Number, o.CustomerID, o.AssigneeID, string(o.Status), items, o.TotalCents, o.Currency,
-		o.Carrier, o.TrackingNumber, addr, cancelReason, returnReason, toUS(o.CreatedAt), toUS(o.UpdatedAt),
-		toUS(o.ShippedAt), toUS(o.DeliveredAt), toUS(o.CancelledAt), toUS(o.ReturnRequestedAt), o.Version)
+		o.Carrier, o.TrackingNumber, addr, cancelReason, returnReason, storage.Micros(o.CreatedAt), storage.Micros(o.UpdatedAt),
+		storage.Micros(o.ShippedAt), storage.Micros(o.DeliveredAt), storage.Micros(o.CancelledAt), storage.Micros(o.ReturnRequestedAt), o.Version)
 	if err != nil {
 		return err
 	}
@@ -168,10 +142,8 @@ const orderColumns = `id, number, customer_id, assignee_id, status, items, total
 	carrier, tracking_number, shipping_address_enc, cancel_reason_enc, return_reason_enc,
 	created_at, updated_at, shipped_at, delivered_at, cancelled_at, return_requested_at, version`
 
-type scanner interface{ Scan(dest ...any) error }
-
 // scanOrder reads a row of orderColumns and decrypts its PII.
-func (st *store) scanOrder(row scanner) (Order, error) {
+func (st *store) scanOrder(row storage.Scanner) (Order, error) {
 	var (
 		o                                     Order
 		status, items, addr, cancelR, returnR string
@@ -188,9 +160,9 @@ func (st *store) scanOrder(row scanner) (Order, error) {
 		return Order{}, err
 	}
 	o.Status = Status(status)
-	o.CreatedAt, o.UpdatedAt = fromUS(created), fromUS(updated)
-	o.ShippedAt, o.DeliveredAt = fromUS(shipped), fromUS(delivered)
-	o.CancelledAt, o.ReturnRequestedAt = fromUS(cancelled), fromUS(returnRequested)
+	o.CreatedAt, o.UpdatedAt = storage.Time(created), storage.Time(updated)
+	o.ShippedAt, o.DeliveredAt = storage.Time(shipped), storage.Time(delivered)
+	o.CancelledAt, o.ReturnRequestedAt = storage.Time(cancelled), storage.Time(returnRequested)
 	if o.Items, err = decodeItems(items); err != nil {
 		return Order{}, err
 	}
@@ -235,8 +207,8 @@ func (st *store) compareAndSet(ctx context.Context, o Order, from int64) (bool, 
 			shipped_at = $8, delivered_at = $9, cancelled_at = $10, return_requested_at = $11,
 			version = version + 1
 		WHERE id = $1 AND version = $2`,
-		o.ID, from, o.AssigneeID, string(o.Status), cancelReason, returnReason, toUS(o.UpdatedAt),
-		toUS(o.ShippedAt), toUS(o.DeliveredAt), toUS(o.CancelledAt), toUS(o.ReturnRequestedAt))
+		o.ID, from, o.AssigneeID, string(o.Status), cancelReason, returnReason, storage.Micros(o.UpdatedAt),
+		storage.Micros(o.ShippedAt), storage.Micros(o.DeliveredAt), storage.Micros(o.CancelledAt), storage.Micros(o.ReturnRequestedAt))
 	if err != nil {
 		return false, err
 	}

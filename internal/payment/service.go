@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -117,7 +116,7 @@ func (s *Service) Create(ctx context.Context, c orders.Caller, orderNumber strin
 
 	for range maxAttempts {
 		r := Request{
-			ID: newID(), OrderNumber: o.Number, AmountCents: o.TotalCents, Currency: o.Currency,
+			ID: storage.NewID(), OrderNumber: o.Number, AmountCents: o.TotalCents, Currency: o.Currency,
 			Reference: "PAY-" + o.Number + "-" + suffix(), Instructions: s.instr, PaymentLink: s.link,
 			Status: StatusOpen, CreatedBy: c.Actor.UserID, CreatedAt: time.UnixMicro(s.clock().UnixMicro()).UTC(),
 		}
@@ -202,9 +201,7 @@ func (s *Service) open(ctx context.Context, orderID string) (Request, error) {
 
 const requestColumns = `id, order_number, amount_cents, currency, reference, instructions, payment_link, status, created_by, created_at`
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanRequest(row scanner) (Request, error) {
+func scanRequest(row storage.Scanner) (Request, error) {
 	var (
 		r       Request
 		created int64
@@ -216,13 +213,6 @@ func scanRequest(row scanner) (Request, error) {
 	}
 	r.CreatedAt = time.UnixMicro(created).UTC()
 	return r, nil
-}
-
-// newID returns a random 128-bit id in lowercase hex.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
-	return hex.EncodeToString(b[:])
 }
 
 // referenceAlphabet is Crockford's base 32: no I, L, O or U, so a

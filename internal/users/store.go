@@ -2,9 +2,7 @@ package users
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -50,21 +48,6 @@ func NewStore(db *storage.DB, keys *crypto.Keyring, index *crypto.BlindIndex, cl
 
 // nowUS returns the clock in unix microseconds, the stored form of time.
 func (s *Store) nowUS() int64 { return s.clock().UnixMicro() }
-
-// fromUS converts a stored time; 0 ("never") becomes the zero time.
-func fromUS(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
-
-// newID returns a random 128-bit id in lowercase hex.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
-	return hex.EncodeToString(b[:])
-}
 
 // seal encrypts a PII value bound to its table, column and row, so a
 // ciphertext copied elsewhere fails to decrypt (invariant 4). An empty value
@@ -189,13 +172,11 @@ const userColumns = `id, role, email_enc, email_bidx, name_enc, phone_enc, passw
 	totp_secret_enc <> '', totp_enabled, totp_last_step, disabled, failed_logins, locked_until,
 	password_changed_at, token_generation, created_at, updated_at`
 
-type scanner interface{ Scan(dest ...any) error }
-
 // scanUser reads a row of userColumns and decrypts its PII. It also checks
 // that the blind index belongs to the decrypted email: the email ciphertext
 // is bound to its row, so this binds the index too, and an index moved to
 // another row is detected instead of logging someone into the wrong account.
-func (s *Store) scanUser(row scanner) (User, error) {
+func (s *Store) scanUser(row storage.Scanner) (User, error) {
 	var (
 		u                                    User
 		role, emailEnc, bidx, nameEnc, phEnc string
@@ -211,10 +192,10 @@ func (s *Store) scanUser(row scanner) (User, error) {
 		return User{}, err
 	}
 	u.Role = Role(role)
-	u.LockedUntil = fromUS(lockedUntil)
-	u.PasswordChangedAt = fromUS(pwChanged)
-	u.CreatedAt = fromUS(created)
-	u.UpdatedAt = fromUS(up)
+	u.LockedUntil = storage.Time(lockedUntil)
+	u.PasswordChangedAt = storage.Time(pwChanged)
+	u.CreatedAt = storage.Time(created)
+	u.UpdatedAt = storage.Time(up)
 	if u.Email, err = s.unseal("users", "email_enc", u.ID, emailEnc); err != nil {
 		return User{}, err
 	}
@@ -244,7 +225,7 @@ func (s *Store) Create(ctx context.Context, nu NewUser) (User, error) {
 	if nu.PasswordHash == "" {
 		return User{}, errors.New("users: create: password hash is required")
 	}
-	id := newID()
+	id := storage.NewID()
 	now := s.nowUS()
 	emailEnc, err := s.seal("users", "email_enc", id, email)
 	if err != nil {
@@ -270,7 +251,7 @@ func (s *Store) Create(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("users: create: %w", err)
 	}
-	t := fromUS(now)
+	t := storage.Time(now)
 	return User{
 		ID: id, Role: nu.Role, Email: email, Name: nu.Name, Phone: nu.Phone,
 		PasswordHash: nu.PasswordHash, PasswordChangedAt: t, TokenGeneration: 1,
@@ -533,7 +514,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, id string, threshold int
 	case err == nil && locked > now:
 		// Only this call can have set a lock in the future: WHERE admitted
 		// the row because it was not locked.
-		return threshold, fromUS(locked), nil
+		return threshold, storage.Time(locked), nil
 	case err == nil:
 		return failures, time.Time{}, nil
 	case !errors.Is(err, sql.ErrNoRows):
@@ -547,7 +528,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, id string, threshold int
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("users: record login failure %q: %w", id, err)
 	}
-	return 0, fromUS(locked), nil
+	return 0, storage.Time(locked), nil
 }
 
 // RecordLoginSuccess resets the failure count. It does not lift a lock: a

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"supportbot/internal/storage"
 )
 
 // Stored lengths of the request metadata kept with a session. They are shown
@@ -20,7 +22,7 @@ const (
 // sessionColumns is the column list scanSession reads.
 const sessionColumns = `id, user_id, created_at, last_used_at, expires_at, revoked_at, ip, user_agent_enc`
 
-func (s *Store) scanSession(row scanner) (Session, error) {
+func (s *Store) scanSession(row storage.Scanner) (Session, error) {
 	var (
 		ss                              Session
 		created, used, expires, revoked int64
@@ -33,8 +35,8 @@ func (s *Store) scanSession(row scanner) (Session, error) {
 		}
 		return Session{}, err
 	}
-	ss.CreatedAt, ss.LastUsedAt = fromUS(created), fromUS(used)
-	ss.ExpiresAt, ss.RevokedAt = fromUS(expires), fromUS(revoked)
+	ss.CreatedAt, ss.LastUsedAt = storage.Time(created), storage.Time(used)
+	ss.ExpiresAt, ss.RevokedAt = storage.Time(expires), storage.Time(revoked)
 	if ss.UserAgent, err = s.unseal("sessions", "user_agent_enc", ss.ID, uaEnc); err != nil {
 		return Session{}, err
 	}
@@ -52,7 +54,7 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) (Session, erro
 	if ns.Generation < 1 || ns.TTL.Microseconds() < 1 {
 		return Session{}, errors.New("users: create session: generation and TTL must be positive")
 	}
-	id := newID()
+	id := storage.NewID()
 	now := s.nowUS()
 	ua := truncate(ns.UserAgent, maxUserAgent)
 	uaEnc, err := s.seal("sessions", "user_agent_enc", id, ua)
@@ -61,7 +63,7 @@ func (s *Store) CreateSession(ctx context.Context, ns NewSession) (Session, erro
 	}
 	ss := Session{
 		ID: id, UserID: ns.UserID, IP: truncate(ns.IP, maxIP), UserAgent: ua,
-		CreatedAt: fromUS(now), LastUsedAt: fromUS(now), ExpiresAt: fromUS(now + ns.TTL.Microseconds()),
+		CreatedAt: storage.Time(now), LastUsedAt: storage.Time(now), ExpiresAt: storage.Time(now + ns.TTL.Microseconds()),
 	}
 	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// A no-op update that matches only while the user is enabled and
