@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 
 	"supportbot/internal/conversations"
@@ -36,15 +37,11 @@ func conversationShow(d Deps) middleware.HandlerFunc {
 		if limit == 0 {
 			limit = 50
 		}
-		conv, err := d.Chat.Get(r.Context(), c, pathID(r))
-		if err != nil {
-			return chatError(err)
-		}
 		p := conversations.Page{After: after, Before: before, Limit: int(limit)}
 		if after == 0 && before == 0 {
-			p.Before = conv.LastSeq + 1 // the latest page
+			p.Before = math.MaxInt64 // the latest page
 		}
-		_, msgs, err := d.Chat.History(r.Context(), c, conv.ID, p)
+		conv, msgs, err := d.Chat.History(r.Context(), c, pathID(r), p)
 		if err != nil {
 			return chatError(err)
 		}

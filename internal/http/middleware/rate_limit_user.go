@@ -24,16 +24,7 @@ import (
 // the user as actor, at most one a minute per user; a limiter failure is
 // 503, as for the address limit.
 func userRateLimit(limit ratelimit.Limit, limiter ratelimit.Limiter, rec audit.Recorder, clock func() time.Time, log *slog.Logger, errs *response.ErrorWriter) step {
-	lim := limitCheck{limit, limiter, rec, clock, log, errs}
-	details := "limit " + strconv.Itoa(limit.Rate) + " per " + limit.Period.String() + ", per user"
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			c := callerFrom(r.Context())
-			if c == nil || lim.allow(w, r, "user:"+c.id.UserID, c.id.UserID, details, true) {
-				next.ServeHTTP(w, r)
-			}
-		})
-	}
+	return perUser("", limitCheck{limit, limiter, rec, clock, log, errs})
 }
 
 // routeUserLimit applies a route's own per-user limit (Route.UserLimit),
@@ -44,12 +35,20 @@ func routeUserLimit(nl *NamedLimit, limiter ratelimit.Limiter, rec audit.Recorde
 	if nl == nil {
 		return nil
 	}
-	lim := limitCheck{nl.Limit, limiter, rec, clock, log, errs}
-	details := nl.Name + " limit " + strconv.Itoa(nl.Limit.Rate) + " per " + nl.Limit.Period.String() + ", per user"
+	return perUser(nl.Name, limitCheck{nl.Limit, limiter, rec, clock, log, errs})
+}
+
+// perUser limits signed-in callers by user id, in the bucket named name
+// ("" for the API-wide one); anonymous requests pass.
+func perUser(name string, lim limitCheck) step {
+	key, details := "user:", "limit "+strconv.Itoa(lim.limit.Rate)+" per "+lim.limit.Period.String()+", per user"
+	if name != "" {
+		key, details = name+":"+key, name+" "+details
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			c := callerFrom(r.Context())
-			if c == nil || lim.allow(w, r, nl.Name+":user:"+c.id.UserID, c.id.UserID, details, true) {
+			if c == nil || lim.allow(w, r, key+c.id.UserID, c.id.UserID, details, true) {
 				next.ServeHTTP(w, r)
 			}
 		})
