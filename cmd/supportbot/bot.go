@@ -62,7 +62,7 @@ func (a *app) cliBrain(kbFile string) (*bot.Brain, bool) {
 		}
 	}
 	if err == nil {
-		err = brain.SetKnowledgeBase(faqs(entries))
+		err = brain.SetKnowledgeBase(kb.FAQs(entries))
 	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot bot: knowledge base: %v\n", err)

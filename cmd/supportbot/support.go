@@ -85,7 +85,7 @@ func (b *supportBot) loadKB(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return b.brain.SetKnowledgeBase(faqs(entries))
+	return b.brain.SetKnowledgeBase(kb.FAQs(entries))
 }
 
 // watchKB keeps the index in step with edits made here (poked) or on any
@@ -111,7 +111,7 @@ func (b *supportBot) watchKB(ctx context.Context, logger *slog.Logger) {
 		}
 	}()
 	b.kb.Watch(ctx, ticks, func(entries []kb.Entry) error {
-		return b.brain.SetKnowledgeBase(faqs(entries))
+		return b.brain.SetKnowledgeBase(kb.FAQs(entries))
 	}, func(err error) {
 		logger.Error("knowledge base reload failed", "event", "kb.reload_failed", "error", err)
 	})
@@ -131,12 +131,4 @@ func chatLimit(c *config.Config) ratelimit.Limit {
 		return ratelimit.Limit{}
 	}
 	return ratelimit.PerMinute(c.ChatRateLimitPerMinute)
-}
-
-func faqs(entries []kb.Entry) []bot.FAQ {
-	out := make([]bot.FAQ, len(entries))
-	for i, e := range entries {
-		out[i] = bot.FAQ{ID: e.ID, Question: e.Question, Paraphrases: e.Paraphrases, Answer: e.Answer, Tags: e.Tags}
-	}
-	return out
 }

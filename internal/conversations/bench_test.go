@@ -67,10 +67,7 @@ func benchBrain(b *testing.B) *bot.Brain {
 	if err != nil {
 		b.Fatal(err)
 	}
-	faqs := make([]bot.FAQ, len(entries))
-	for i, e := range entries {
-		faqs[i] = bot.FAQ{ID: e.ID, Question: e.Question, Paraphrases: e.Paraphrases, Answer: e.Answer, Tags: e.Tags}
-	}
+	faqs := kb.FAQs(entries)
 	brain, err := bot.New(examples, faqs, bot.Options{})
 	if err != nil {
 		b.Fatal(err)

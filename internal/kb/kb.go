@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"supportbot/internal/bot"
 )
 
 // Entry is one FAQ entry.
@@ -131,4 +133,13 @@ func text(field, s string, lo, hi int) (string, error) {
 		}
 	}
 	return s, nil
+}
+
+// FAQs returns entries as the bot's search index takes them.
+func FAQs(entries []Entry) []bot.FAQ {
+	out := make([]bot.FAQ, len(entries))
+	for i, e := range entries {
+		out[i] = bot.FAQ{ID: e.ID, Question: e.Question, Paraphrases: e.Paraphrases, Answer: e.Answer, Tags: e.Tags}
+	}
+	return out
 }

@@ -83,10 +83,7 @@ func (l *lazyBrain) load(b *bot.Brain) error {
 	if err != nil {
 		return err
 	}
-	faqs := make([]bot.FAQ, len(entries))
-	for i, e := range entries {
-		faqs[i] = bot.FAQ{ID: e.ID, Question: e.Question, Paraphrases: e.Paraphrases, Answer: e.Answer, Tags: e.Tags}
-	}
+	faqs := kb.FAQs(entries)
 	return b.SetKnowledgeBase(faqs)
 }
 
