@@ -100,11 +100,6 @@ func (s *Store) newRow(e Event) (row, error) {
 // never be changed once chained, so card data must not get in even by
 // mistake (DESIGN.md invariant 6; found by review).
 func scrub(s string) string {
-	if f := card.Fold(s); f != s {
-		if out, n := card.RedactNumbers(f); n > 0 {
-			return out
-		}
-	}
 	out, _ := card.RedactNumbers(s)
 	return out
 }

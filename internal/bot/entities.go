@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -31,19 +32,31 @@ func newOrderMatcher(pattern string) (*orderMatcher, error) {
 	if pattern == "" {
 		pattern = DefaultOrderIDPattern
 	}
+	if err := CheckOrderIDPattern(pattern); err != nil {
+		return nil, fmt.Errorf("bot: order id pattern: %w", err)
+	}
 	// ORDER_ID_PATTERN is documented as matched case-insensitively, and
 	// customers type "ord001" as often as "ORD001": the flag is added here
 	// so an operator's pattern need not carry its own (?i). The pattern is
 	// grouped first, so its alternatives stay inside the flag's scope.
-	find, err := regexp.Compile(`(?i:` + pattern + `)`)
-	if err != nil {
-		return nil, fmt.Errorf("bot: order id pattern: %w", err)
-	}
-	if find.MatchString("") {
-		return nil, fmt.Errorf("bot: order id pattern %q matches the empty string", pattern)
-	}
+	find := regexp.MustCompile(`(?i:` + pattern + `)`)
 	full := regexp.MustCompile(`^(?i:` + pattern + `)$`)
 	return &orderMatcher{find: find, full: full, isDefault: pattern == DefaultOrderIDPattern}, nil
+}
+
+// CheckOrderIDPattern reports whether pattern may be ORDER_ID_PATTERN: a Go
+// regexp (RE2, so matching is linear in time) that compiles on its own —
+// so it cannot close the group it is wrapped in, as "a)|(b" would, and
+// match far more than it says (found by review) — and does not match an
+// empty order number.
+func CheckOrderIDPattern(pattern string) error {
+	if _, err := regexp.Compile(pattern); err != nil {
+		return fmt.Errorf("not a valid regular expression: %w", err)
+	}
+	if regexp.MustCompile(`(?i:` + pattern + `)`).MatchString("") {
+		return errors.New("must not match an empty order number")
+	}
+	return nil
 }
 
 // canonicalOrderID is the stored form of an id: upper case, no leading '#'.

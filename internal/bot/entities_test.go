@@ -189,3 +189,19 @@ func TestLengthCap(t *testing.T) {
 		t.Errorf("tokens past the cap: %d", len(got))
 	}
 }
+
+// The bot refuses a pattern that would escape its anchoring group, whoever
+// configures it (found by review: only the configuration checked it).
+func TestNewRefusesAPatternThatEscapesItsGroup(t *testing.T) {
+	for _, p := range []string{`a)|(b`, `[0-9]*`, `ORD(`} {
+		if _, err := newOrderMatcher(p); err == nil {
+			t.Errorf("accepted ORDER_ID_PATTERN %q", p)
+		}
+		if err := CheckOrderIDPattern(p); err == nil {
+			t.Errorf("CheckOrderIDPattern accepted %q", p)
+		}
+	}
+	if _, err := newOrderMatcher(`SO[0-9]{6}`); err != nil {
+		t.Errorf("a sound pattern refused: %v", err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -208,20 +207,10 @@ func paymentMethod(dst *string, v string) error {
 // ORD-7731, ORD-2024-0001 and purely numeric numbers of 5 to 12 digits.
 const defaultOrderIDPattern = bot.DefaultOrderIDPattern
 
-// orderIDPattern accepts a Go regexp (RE2: linear time, so no pattern can
-// make matching slow) that does not match the empty string.
+// orderIDPattern accepts what the bot accepts (bot.CheckOrderIDPattern).
 func orderIDPattern(dst *string, v string) error {
-	// Compiled on its own first: "a)|(b" would otherwise close the
-	// anchoring group and match far more than it says (found by review).
-	if _, err := regexp.Compile(v); err != nil {
-		return fmt.Errorf("not a valid regular expression: %w", err)
-	}
-	re, err := regexp.Compile("(?i)^(?:" + v + ")$")
-	if err != nil {
-		return fmt.Errorf("not a valid regular expression: %w", err)
-	}
-	if re.MatchString("") {
-		return errors.New("must not match an empty order number")
+	if err := bot.CheckOrderIDPattern(v); err != nil {
+		return err
 	}
 	*dst = v
 	return nil

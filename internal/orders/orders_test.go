@@ -127,4 +127,9 @@ func TestCleanReason(t *testing.T) {
 	if n := len([]rune(cleanReason(strings.Repeat("é", 2*maxReasonRunes)))); n != maxReasonRunes {
 		t.Errorf("long reason kept %d runes", n)
 	}
+	// A card number across the length limit is removed, not cut in two.
+	across := cleanReason(strings.Repeat("a", maxReasonRunes-8) + " 4111 1111 1111 1111")
+	if strings.Contains(across, "4111") {
+		t.Errorf("a card number across the limit left %q", across[len(across)-12:])
+	}
 }

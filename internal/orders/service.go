@@ -647,11 +647,12 @@ func (s *Service) prepare(o *Order) error {
 // customer may paste anything, and card data is never stored (DESIGN.md
 // invariant 6).
 func cleanReason(s string) string {
-	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
+	// Redact before cutting: a card number cut in two would leave a part
+	// too short to be recognised (found by review).
+	s, _ = card.Redact(strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD")))
 	if utf8.RuneCountInString(s) > maxReasonRunes {
 		s = string([]rune(s)[:maxReasonRunes])
 	}
-	s, _ = card.Redact(s)
 	return s
 }
 

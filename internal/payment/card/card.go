@@ -134,7 +134,7 @@ func mayHold(s string) bool {
 			short = true
 		}
 	}
-	if digits >= MinNumberDigits && ContainsNumber(s) {
+	if digits >= MinNumberDigits && containsNumber(s) {
 		return true
 	}
 	if !short {
@@ -634,7 +634,7 @@ func (r *redactor) rememberDate(t *token) {
 // number or its replacement: then every date in it goes, wherever it is.
 func (r *redactor) hasCards() bool {
 	if !r.cardsKnown {
-		r.cards = ContainsNumber(r.s) || strings.Contains(r.s, NumberRemoved)
+		r.cards = containsNumber(r.s) || strings.Contains(r.s, NumberRemoved)
 		r.cardsKnown = true
 	}
 	return r.cards

@@ -13,9 +13,17 @@ const (
 	maxSeparators   = 8 // "4111 1111", "4111 - 1111", or a few more blanks
 )
 
-// ContainsNumber reports whether s contains a card number. It never
-// allocates.
+// ContainsNumber reports whether s, as typed or folded (Fold), contains a
+// card number, as RedactNumbers would find it. It never allocates for
+// ASCII text.
 func ContainsNumber(s string) bool {
+	if f := Fold(s); f != s && containsNumber(f) {
+		return true
+	}
+	return containsNumber(s)
+}
+
+func containsNumber(s string) bool {
 	found := false
 	forEachNumber(s, func(_, _ int) bool {
 		found = true
@@ -26,10 +34,21 @@ func ContainsNumber(s string) bool {
 
 // RedactNumbers replaces every card number in s with NumberRemoved and
 // returns the result and how many it replaced. Security codes and expiry
-// dates are left alone: RedactNumbers is for text such as log lines, where
-// a three-digit number is no sign of a card; chat text goes through Redact.
-// It returns s itself when nothing was found.
+// dates are left alone: RedactNumbers is for text such as log lines and
+// audit fields, where a three-digit number is no sign of a card; chat text
+// goes through Redact. Like Redact it also looks in the folded text (Fold),
+// returning it only when a number was found there. It returns s itself
+// when nothing was found.
 func RedactNumbers(s string) (string, int) {
+	if f := Fold(s); f != s {
+		if out, n := redactNumbers(f); n > 0 {
+			return out, n
+		}
+	}
+	return redactNumbers(s)
+}
+
+func redactNumbers(s string) (string, int) {
 	var b strings.Builder
 	last, n := 0, 0
 	forEachNumber(s, func(start, end int) bool {
