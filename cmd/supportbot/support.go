@@ -35,6 +35,7 @@ type supportBot struct {
 	payments *payment.Service
 	chat     *conversations.Service
 	poke     chan time.Time // an edit on this instance: rebuild the index now
+	kbRev    int64          // the knowledge-base revision the index was built from
 }
 
 // newBrain trains the bot on the embedded corpus with the configured order
@@ -81,10 +82,17 @@ func newSupportBot(c *config.Config, db *storage.DB, k *keys, accounts *users.St
 // loadKB builds the search index from the stored entries once, before the
 // server takes requests.
 func (b *supportBot) loadKB(ctx context.Context) error {
+	rev, err := b.kb.Revision(ctx)
+	if err != nil {
+		return err
+	}
 	entries, err := b.kb.List(ctx)
 	if err != nil {
 		return err
 	}
+	// An edit between the two reads has a newer revision, which watchKB
+	// applies at its first check.
+	b.kbRev = rev
 	return b.brain.SetKnowledgeBase(kb.FAQs(entries))
 }
 
@@ -110,7 +118,7 @@ func (b *supportBot) watchKB(ctx context.Context, logger *slog.Logger) {
 			}
 		}
 	}()
-	b.kb.Watch(ctx, ticks, func(entries []kb.Entry) error {
+	b.kb.Watch(ctx, b.kbRev, ticks, func(entries []kb.Entry) error {
 		return b.brain.SetKnowledgeBase(kb.FAQs(entries))
 	}, func(err error) {
 		logger.Error("knowledge base reload failed", "event", "kb.reload_failed", "error", err)

@@ -156,7 +156,7 @@ func TestWatchAppliesEveryRevisionOnce(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		s.Watch(ctx, ticks, func(e []Entry) error { applied <- len(e); return nil }, func(err error) { t.Error(err) })
+		s.Watch(ctx, -1, ticks, func(e []Entry) error { applied <- len(e); return nil }, func(err error) { t.Error(err) })
 	}()
 	if n := <-applied; n != 0 {
 		t.Fatalf("initial apply saw %d entries", n)
@@ -174,5 +174,40 @@ func TestWatchAppliesEveryRevisionOnce(t *testing.T) {
 	<-done
 	if len(applied) != 0 {
 		t.Errorf("unchanged revision applied again")
+	}
+}
+
+// An index already built from the current revision is not built again at
+// start (found by review: the server built it three times).
+func TestWatchSkipsTheRevisionAlreadyApplied(t *testing.T) {
+	db := storagetest.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := NewStore(db, nil, nil)
+	if _, err := s.Create(ctx, admin, entry("a")); err != nil {
+		t.Fatal(err)
+	}
+	rev, err := s.Revision(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticks := make(chan time.Time)
+	applied := make(chan int, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Watch(ctx, rev, ticks, func(e []Entry) error { applied <- len(e); return nil }, func(err error) { t.Error(err) })
+	}()
+	ticks <- time.Time{}
+	if _, err := s.Create(ctx, admin, entry("b")); err != nil {
+		t.Fatal(err)
+	}
+	ticks <- time.Time{}
+	if n := <-applied; n != 2 {
+		t.Fatalf("first apply saw %d entries, want the edit's 2", n)
+	}
+	cancel()
+	<-done
+	if len(applied) != 0 {
+		t.Errorf("the revision given at start was applied again")
 	}
 }

@@ -11,11 +11,11 @@ import (
 // Watch keeps a search index in step with the stored entries, also when
 // another instance edits them: at every tick it reads the revision and,
 // when it differs from the last one applied, hands every entry to apply
-// (which rebuilds the index and swaps it in atomically). It applies the
-// current entries once before the first tick, and returns when ctx ends.
-// Errors go to onErr and are retried at the next tick.
-func (s *Store) Watch(ctx context.Context, ticks <-chan time.Time, apply func([]Entry) error, onErr func(error)) {
-	applied := int64(-1)
+// (which rebuilds the index and swaps it in atomically). applied is the
+// revision the index already holds (-1 for none); Watch checks once
+// before the first tick, and returns when ctx ends. Errors go to onErr and
+// are retried at the next tick.
+func (s *Store) Watch(ctx context.Context, applied int64, ticks <-chan time.Time, apply func([]Entry) error, onErr func(error)) {
 	sync := func() {
 		rev, err := s.Revision(ctx)
 		if err != nil || rev == applied {
