@@ -187,38 +187,19 @@ func notFound(op, number string) error {
 	return fmt.Errorf("orders: %s %s: %w", op, number, ErrNotFound)
 }
 
-// access describes what a call may do: the policy action, and the name
-// that goes into audit details.
-type access struct {
-	action auth.Action
-	label  string
-}
-
-func accessTo(a auth.Action) access { return access{action: a, label: string(a)} }
-
-var (
-	accessRead   = accessTo(auth.ActionOrderRead)
-	accessCancel = accessTo(auth.ActionOrderCancel)
-	accessReturn = accessTo(auth.ActionOrderReturn)
-	accessAssign = accessTo(auth.ActionOrderAssign)
-	// Advancing an order (ship, deliver, …): support staff on their
-	// assigned orders, admins on all, customers never.
-	accessAdvance = accessTo(auth.ActionOrderAdvance)
-)
-
 // reach is the start of every call on one order: the caller's role must
 // allow the action at all (else ErrForbidden, audited), the number must be
 // valid (else ErrInvalidNumber, before any query), and the order must
 // exist and be within the caller's scope (else ErrNotFound, audited, the
 // same for both).
-func (s *Service) reach(ctx context.Context, c Caller, a access, op, raw string) (Order, error) {
+func (s *Service) reach(ctx context.Context, c Caller, a auth.Action, op, raw string) (Order, error) {
 	number, valid := s.canonical(raw)
 	t := "order"
 	if valid {
 		t = target(number)
 	}
-	if _, err := auth.ScopeFor(c.Actor, a.action); err != nil {
-		s.deny(ctx, c, t, "action="+a.label+": role "+string(c.Actor.Role)+" may not")
+	if _, err := auth.ScopeFor(c.Actor, a); err != nil {
+		s.deny(ctx, c, t, "action="+string(a)+": role "+string(c.Actor.Role)+" may not")
 		return Order{}, fmt.Errorf("orders: %s: %w", op, ErrForbidden)
 	}
 	if !valid {
@@ -228,7 +209,7 @@ func (s *Service) reach(ctx context.Context, c Caller, a access, op, raw string)
 	if errors.Is(err, errNoRow) {
 		// An enumeration attempt is worth recording as much as a look at
 		// someone else's order.
-		s.deny(ctx, c, t, "action="+a.label+": no such order")
+		s.deny(ctx, c, t, "action="+string(a)+": no such order")
 		return Order{}, notFound(op, number)
 	}
 	if err != nil {
@@ -242,16 +223,16 @@ func (s *Service) reach(ctx context.Context, c Caller, a access, op, raw string)
 
 // authorize checks the caller's scope on a loaded order; outside it is
 // ErrNotFound, audited.
-func (s *Service) authorize(ctx context.Context, c Caller, a access, o Order) error {
-	err := auth.Authorize(c.Actor, a.action, o.Resource())
+func (s *Service) authorize(ctx context.Context, c Caller, a auth.Action, o Order) error {
+	err := auth.Authorize(c.Actor, a, o.Resource())
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, auth.ErrNotFound) {
-		s.deny(ctx, c, target(o.Number), "action="+a.label+": not theirs")
+		s.deny(ctx, c, target(o.Number), "action="+string(a)+": not theirs")
 		return ErrNotFound
 	}
-	s.deny(ctx, c, target(o.Number), "action="+a.label+": role "+string(c.Actor.Role)+" may not")
+	s.deny(ctx, c, target(o.Number), "action="+string(a)+": role "+string(c.Actor.Role)+" may not")
 	return ErrForbidden
 }
 
@@ -261,7 +242,7 @@ func (s *Service) authorize(ctx context.Context, c Caller, a access, o Order) er
 // already made: idempotent), or a refusal. When another change wins the
 // race, the order is read again, authorized again (its assignee may have
 // changed) and apply decides again on what is now stored.
-func (s *Service) change(ctx context.Context, c Caller, a access, op, raw string,
+func (s *Service) change(ctx context.Context, c Caller, a auth.Action, op, raw string,
 	apply func(o Order, now time.Time) (Order, bool, error)) (Order, bool, error) {
 	o, err := s.reach(ctx, c, a, op, raw)
 	if err != nil {
@@ -304,7 +285,14 @@ func (s *Service) change(ctx context.Context, c Caller, a access, op, raw string
 // Someone else's order and a missing one are the same ErrNotFound, both
 // audited.
 func (s *Service) Get(ctx context.Context, c Caller, number string) (Order, error) {
-	return s.reach(ctx, c, accessRead, "get", number)
+	return s.reach(ctx, c, auth.ActionOrderRead, "get", number)
+}
+
+// GetFor is Get for another action on the order, such as
+// auth.ActionPaymentRequestCreate: the caller's role and scope for that
+// action decide, and a refusal is audited under its name.
+func (s *Service) GetFor(ctx context.Context, c Caller, action auth.Action, number string) (Order, error) {
+	return s.reach(ctx, c, action, string(action), number)
 }
 
 // Cancel cancels a pending or processing order, storing the customer's
@@ -315,7 +303,7 @@ func (s *Service) Get(ctx context.Context, c Caller, number string) (Order, erro
 // racing a shipment ends in exactly one of the two.
 func (s *Service) Cancel(ctx context.Context, c Caller, number, reason string) (Order, error) {
 	reason = cleanReason(reason)
-	o, changed, err := s.change(ctx, c, accessCancel, "cancel", number, func(o Order, now time.Time) (Order, bool, error) {
+	o, changed, err := s.change(ctx, c, auth.ActionOrderCancel, "cancel", number, func(o Order, now time.Time) (Order, bool, error) {
 		if o.Status == StatusCancelled {
 			return o, false, nil
 		}
@@ -338,7 +326,7 @@ func (s *Service) Cancel(ctx context.Context, c Caller, number, reason string) (
 // delivered) or ErrReturnWindowClosed.
 func (s *Service) RequestReturn(ctx context.Context, c Caller, number, reason string) (Order, error) {
 	reason = cleanReason(reason)
-	o, changed, err := s.change(ctx, c, accessReturn, "return", number, func(o Order, now time.Time) (Order, bool, error) {
+	o, changed, err := s.change(ctx, c, auth.ActionOrderReturn, "return", number, func(o Order, now time.Time) (Order, bool, error) {
 		switch {
 		case o.Status == StatusReturnRequested:
 			return o, false, nil
@@ -370,7 +358,7 @@ func (s *Service) ReturnDeadline(o Order) time.Time {
 // ErrInvalidAssignee; "" removes the assignment. Assigning to the current
 // assignee changes nothing and records nothing.
 func (s *Service) Assign(ctx context.Context, c Caller, number, staffID string) (Order, error) {
-	o, changed, err := s.change(ctx, c, accessAssign, "assign", number, func(o Order, now time.Time) (Order, bool, error) {
+	o, changed, err := s.change(ctx, c, auth.ActionOrderAssign, "assign", number, func(o Order, now time.Time) (Order, bool, error) {
 		if o.AssigneeID == staffID {
 			return o, false, nil
 		}
@@ -419,7 +407,7 @@ func (s *Service) checkStaff(ctx context.Context, id string) error {
 // ErrInvalidTransition.
 func (s *Service) Advance(ctx context.Context, c Caller, number string, to Status) (Order, error) {
 	var from Status
-	o, changed, err := s.change(ctx, c, accessAdvance, "advance", number, func(o Order, now time.Time) (Order, bool, error) {
+	o, changed, err := s.change(ctx, c, auth.ActionOrderAdvance, "advance", number, func(o Order, now time.Time) (Order, bool, error) {
 		if o.Status == to {
 			return o, false, nil
 		}

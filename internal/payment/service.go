@@ -88,23 +88,11 @@ func (s *Service) Create(ctx context.Context, c orders.Caller, orderNumber strin
 	if s.linkErr != nil {
 		return Request{}, s.linkErr
 	}
-	if _, err := auth.ScopeFor(c.Actor, auth.ActionPaymentRequestCreate); err != nil {
-		s.record(ctx, c, audit.Event{Type: auth.EventAccessDenied, Level: audit.LevelWarning,
-			Target: s.target(orderNumber), Status: "denied",
-			Details: "action=" + string(auth.ActionPaymentRequestCreate) + ": role " + string(c.Actor.Role) + " may not"})
-		return Request{}, fmt.Errorf("payment: create: %w", orders.ErrForbidden)
-	}
-	// Get validates the number, reads the order within the caller's read
-	// scope and audits a refusal.
-	o, err := s.orders.Get(ctx, c, orderNumber)
+	// The orders service validates the number, reads the order within the
+	// caller's scope for this action and audits a refusal.
+	o, err := s.orders.GetFor(ctx, c, auth.ActionPaymentRequestCreate, orderNumber)
 	if err != nil {
 		return Request{}, fmt.Errorf("payment: create: %w", err)
-	}
-	if err := auth.Authorize(c.Actor, auth.ActionPaymentRequestCreate, o.Resource()); err != nil {
-		s.record(ctx, c, audit.Event{Type: auth.EventAccessDenied, Level: audit.LevelWarning,
-			Target: "order:" + o.Number, Status: "denied",
-			Details: "action=" + string(auth.ActionPaymentRequestCreate) + ": not theirs"})
-		return Request{}, fmt.Errorf("payment: create %s: %w", o.Number, orders.ErrNotFound)
 	}
 	switch o.Status {
 	case orders.StatusCancelled, orders.StatusReturnRequested, orders.StatusReturned, orders.StatusRefunded:
