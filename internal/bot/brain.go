@@ -16,26 +16,22 @@ type Options struct {
 	// MaxChars caps a message, in runes, before any matching; 0 means
 	// 2000. The cap bounds the work one message can cause.
 	MaxChars int
-	// MinConfidence is the confidence below which the intent becomes
-	// fallback; 0 means DefaultMinConfidence.
-	MinConfidence float64
 	// FAQMinScore is the BM25 score a knowledge-base entry needs to be
 	// offered alongside another intent (half of the message's content
 	// words must also occur in it); 0 means DefaultFAQMinScore. A faq
 	// message gets the best entry whatever its score.
 	FAQMinScore float64
-	// SuggestRatio is how close (as a fraction of the best score) the
-	// runner-up must be to be offered as a suggestion; 0 means 0.85.
-	SuggestRatio float64
 }
 
 // Defaults of Options.
 const (
-	DefaultMaxChars      = 2000
-	DefaultMinConfidence = 0.0
-	DefaultFAQMinScore   = 5.0
-	DefaultSuggestRatio  = 0.85
+	DefaultMaxChars    = 2000
+	DefaultFAQMinScore = 5.0
 )
+
+// suggestRatio is how close the runner-up's score must be to the best
+// one's for the runner-up to be offered as a suggestion.
+const suggestRatio = 0.85
 
 // Understanding is what the bot made of one message.
 type Understanding struct {
@@ -63,9 +59,7 @@ type Brain struct {
 	clf      *classifier
 	orders   *orderMatcher
 	maxChars int
-	minConf  float64
 	faqMin   float64
-	suggest  float64
 	// base is the lexicon of the built-in words and the corpus; every
 	// knowledge-base lexicon extends a copy of it, so the ids the
 	// classifier was trained on never change.
@@ -104,12 +98,10 @@ func New(training []Example, faqs []FAQ, opts Options) (*Brain, error) {
 	b := &Brain{
 		orders:   om,
 		maxChars: orDefault(opts.MaxChars, DefaultMaxChars),
-		minConf:  orDefaultF(opts.MinConfidence, DefaultMinConfidence),
 		faqMin:   orDefaultF(opts.FAQMinScore, DefaultFAQMinScore),
-		suggest:  orDefaultF(opts.SuggestRatio, DefaultSuggestRatio),
 		examples: map[string][]string{},
 	}
-	if b.maxChars < 0 || b.minConf < 0 || b.minConf > 1 || b.faqMin < 0 || b.suggest < 0 || b.suggest > 1 {
+	if b.maxChars < 0 || b.faqMin < 0 {
 		return nil, errors.New("bot: options out of range")
 	}
 	for i, ex := range training {
@@ -332,7 +324,7 @@ func (b *Brain) Understand(text string) Understanding {
 	coverage := sc.coverage
 	if len(hits) > 0 && hits[0].Score >= b.faqMin && coverage >= minFAQCoverage {
 		u.FAQ = &hits[0]
-		if len(hits) > 1 && hits[1].Score >= b.faqMin && hits[1].Score >= b.suggest*hits[0].Score {
+		if len(hits) > 1 && hits[1].Score >= b.faqMin && hits[1].Score >= suggestRatio*hits[0].Score {
 			u.Suggestion = &hits[1]
 		}
 	}
@@ -340,13 +332,13 @@ func (b *Brain) Understand(text string) Understanding {
 	if len(hits) > 0 {
 		faqScore = hits[0].Score
 	}
-	u.Intent, u.Confidence = b.clf.classify(sc, st, u.OrderID != "", faqScore*coverage, coverage, b.minConf)
+	u.Intent, u.Confidence = b.clf.classify(sc, st, u.OrderID != "", faqScore*coverage, coverage)
 	if u.Intent == IntentFAQ && u.FAQ == nil && len(hits) > 0 {
 		// The classifier is sure this is a shop question (the model
 		// knows more phrasings than the index); the best entry is the
 		// answer even under the threshold.
 		u.FAQ = &hits[0]
-		if len(hits) > 1 && hits[1].Score >= b.suggest*hits[0].Score {
+		if len(hits) > 1 && hits[1].Score >= suggestRatio*hits[0].Score {
 			u.Suggestion = &hits[1]
 		}
 	}
@@ -367,7 +359,7 @@ func (b *Brain) classifyOnly(text string) (Intent, float64, string) {
 	defer putScratch(sc)
 	st.lx.analyze(text, st.corr, sc, false, true)
 	sc.names, sc.addressed = st.namesOutOfDomain(text, sc)
-	in, conf := b.clf.classify(sc, st, oid != "", 0, -1, b.minConf)
+	in, conf := b.clf.classify(sc, st, oid != "", 0, -1)
 	return in, conf, oid
 }
 

@@ -71,8 +71,8 @@ func TestNewRejectsBadInput(t *testing.T) {
 	if _, err := New(nil, []FAQ{{ID: "a", Question: "q"}, {ID: "a", Question: "q"}}, Options{}); err == nil {
 		t.Error("repeated id accepted")
 	}
-	if _, err := New(nil, nil, Options{MinConfidence: 2}); err == nil {
-		t.Error("confidence above 1 accepted")
+	if _, err := New(nil, nil, Options{FAQMinScore: -1}); err == nil {
+		t.Error("a negative FAQ score threshold accepted")
 	}
 }
 

@@ -672,7 +672,7 @@ const faqScale = 4.0
 
 // classify combines the model and the rules. faqScore is the best BM25
 // score of the message against the knowledge base (0 when not searched).
-func (c *classifier) classify(sc *scratch, st *kbState, hasOrder bool, faqScore, coverage, minConf float64) (Intent, float64) {
+func (c *classifier) classify(sc *scratch, st *kbState, hasOrder bool, faqScore, coverage float64) (Intent, float64) {
 	ids := sc.ids
 	if len(ids) == 0 {
 		return IntentFallback, 1
@@ -702,9 +702,6 @@ func (c *classifier) classify(sc *scratch, st *kbState, hasOrder bool, faqScore,
 		// Thanks with a closing ("thanks, that's all", "thank you, have
 		// a nice day") ends the conversation: it is a goodbye.
 		best, in = intentIndex(IntentGoodbye), IntentGoodbye
-	}
-	if q[best] < minConf {
-		return IntentFallback, 1 - q[best]
 	}
 	return in, q[best]
 }
