@@ -349,20 +349,6 @@ func (b *Brain) Understand(text string) Understanding {
 	return u
 }
 
-// classifyOnly is Understand without the knowledge base and entities other
-// than the order number; the benchmark of the hot path uses it.
-func (b *Brain) classifyOnly(text string) (Intent, float64, string) {
-	st := b.state.Load()
-	text = b.prepare(text)
-	oid := b.orders.extract(text)
-	sc := getScratch()
-	defer putScratch(sc)
-	st.lx.analyze(text, st.corr, sc, false, true)
-	sc.names, sc.addressed = st.namesOutOfDomain(text, sc)
-	in, conf := b.clf.classify(sc, st, oid != "", 0, -1)
-	return in, conf, oid
-}
-
 // SearchFAQ returns up to n knowledge-base entries for text, best first,
 // whatever their score (the caller decides what is good enough; Understand
 // applies FAQMinScore).

@@ -790,12 +790,6 @@ const (
 	closingRule     = 2
 )
 
-// mostlySocial reports whether at least 60% of the tokens are small talk;
-// emoji are neutral ("bye 👋" is all goodbye).
-func (c *classifier) mostlySocial(ids []int32) bool {
-	return c.socialShare(ids, 0) >= 0.6
-}
-
 // socialShare is the share of the non-neutral tokens that are small talk;
 // addressed names of the person spoken to ("hi Anna") count as small talk.
 func (c *classifier) socialShare(ids []int32, addressed int) float64 {

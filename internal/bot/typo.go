@@ -177,14 +177,6 @@ func (c *corrector) better(a, b string) bool {
 	return a < b
 }
 
-// osaDistance is the optimal-string-alignment (restricted Damerau-
-// Levenshtein) distance between a and b, giving up early (returning
-// limit+1) once every alignment exceeds limit. Inputs are short ASCII
-// words, so fixed rows on the stack avoid allocation.
-func osaDistance(a, b string, limit int) int {
-	return editDistance(a, b, limit, false)
-}
-
 // typoDistance is osaDistance under a keyboard typo model: a substitution
 // costs 1 only between neighbouring keys or between two vowels, and
 // inserting or dropping the first letter costs 2. Real typos look like
