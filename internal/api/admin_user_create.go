@@ -30,15 +30,15 @@ func adminUserCreate(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
 		u, err := d.Auth.CreateStaff(r.Context(), p, auth.NewStaff{
 			Role: in.Role, Email: in.Email, Name: in.Name, Password: []byte(in.Password),
-		}, meta(r))
+		}, middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		w.Header().Set("Location", "/api/v1/admin/users/"+u.ID)
 		return response.JSON(w, http.StatusCreated, newUserView(u, d.now()))

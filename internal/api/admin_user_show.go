@@ -11,13 +11,13 @@ import (
 // admin sees it; 404 for an unknown id.
 func adminUserShow(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		u, err := d.Auth.GetUser(r.Context(), p, r.PathValue("id"), meta(r))
+		u, err := d.Auth.GetUser(r.Context(), p, r.PathValue("id"), middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, newUserView(u, d.now()))
 	}

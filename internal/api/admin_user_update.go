@@ -31,15 +31,15 @@ func adminUserUpdate(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
 		u, err := d.Auth.UpdateUser(r.Context(), p, r.PathValue("id"), auth.UserUpdate{
 			Role: in.Role, Disabled: in.Disabled, Unlock: in.Unlock, Reset2FA: in.Reset2FA,
-		}, meta(r))
+		}, middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, newUserView(u, d.now()))
 	}

@@ -32,13 +32,13 @@ func adminUsersList(d Deps) middleware.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		list, err := d.Auth.ListUsers(r.Context(), p, f, meta(r))
+		list, err := d.Auth.ListUsers(r.Context(), p, f, middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		now := d.now()
 		out := usersView{Users: make([]userView, 0, len(list)), Limit: f.Limit, Offset: f.Offset}

@@ -49,9 +49,9 @@ func authLogin(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		res, err := d.Auth.Login(r.Context(), in.Email, []byte(in.Password), meta(r))
+		res, err := d.Auth.Login(r.Context(), in.Email, []byte(in.Password), middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		if res.MFARequired {
 			return response.JSON(w, http.StatusOK, challengeView{

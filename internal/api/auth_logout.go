@@ -23,12 +23,12 @@ func authLogout(d Deps) middleware.HandlerFunc {
 		if err := middleware.Authorize(r, auth.Resource{}); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		if err := d.Auth.Logout(r.Context(), p, d.refreshToken(r, in.RefreshToken), meta(r)); err != nil {
-			return authError(w, err)
+		if err := d.Auth.Logout(r.Context(), p, d.refreshToken(r, in.RefreshToken), middleware.AuthMeta(r)); err != nil {
+			return AuthError(w, err)
 		}
 		d.Cookies.Clear(w)
 		response.NoContent(w)

@@ -31,7 +31,7 @@ func authMFAEnroll(d Deps) middleware.HandlerFunc {
 		}
 		pending, err := d.Auth.CheckChallenge(r.Context(), in.Challenge)
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		if !pending.EnrollmentRequired {
 			return &response.Error{Status: http.StatusBadRequest, Code: CodeEnrollmentNotRequired,
@@ -40,7 +40,7 @@ func authMFAEnroll(d Deps) middleware.HandlerFunc {
 		}
 		secret, uri, png, err := d.Auth.BeginEnrollment(r.Context(), pending.UserID)
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, enrollmentView{Secret: secret, OTPAuthURI: uri, QRPNGBase64: png})
 	}

@@ -34,9 +34,9 @@ func authMFAVerify(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		res, err := d.Auth.CompleteMFA(r.Context(), in.Challenge, in.Code, meta(r))
+		res, err := d.Auth.CompleteMFA(r.Context(), in.Challenge, in.Code, middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, mfaView{
 			loginView:     loginView{tokensView: d.startSession(w, res.Tokens)},

@@ -42,14 +42,14 @@ func authRefresh(d Deps) middleware.HandlerFunc {
 		token := d.refreshToken(r, in.RefreshToken)
 		if token == "" {
 			d.Cookies.Clear(w)
-			return authError(w, fmt.Errorf("api: refresh: no refresh token in body or cookie: %w", auth.ErrInvalidToken))
+			return AuthError(w, fmt.Errorf("api: refresh: no refresh token in body or cookie: %w", auth.ErrInvalidToken))
 		}
-		pair, err := d.Auth.Refresh(r.Context(), token, meta(r))
+		pair, err := d.Auth.Refresh(r.Context(), token, middleware.AuthMeta(r))
 		if err != nil {
 			if errors.Is(err, auth.ErrInvalidToken) {
 				d.Cookies.Clear(w)
 			}
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, d.startSession(w, pair))
 	}

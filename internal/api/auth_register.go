@@ -41,9 +41,9 @@ func authRegister(d Deps) middleware.HandlerFunc {
 		// package securemem); the service zeroes the bytes it is given.
 		u, err := d.Auth.Register(r.Context(), auth.RegisterInput{
 			Email: in.Email, Name: in.Name, Phone: in.Phone, Password: []byte(in.Password),
-		}, meta(r))
+		}, middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusCreated, newAccountView(u))
 	}

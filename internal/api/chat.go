@@ -24,7 +24,7 @@ func caller(r *http.Request) (conversations.Caller, error) {
 	if !ok || id.UserID == "" {
 		return conversations.Caller{}, response.Internal(errors.New("api: no signed-in caller on a signed-in route"))
 	}
-	m := meta(r)
+	m := middleware.AuthMeta(r)
 	return conversations.Caller{Actor: id.Actor(), IP: m.IP, RequestID: m.RequestID}, nil
 }
 

@@ -37,7 +37,7 @@ const (
 // this long finds room (issue 3, "login answers 503 with Retry-After").
 const busyRetryAfter = 2 * time.Second
 
-// authError maps an error of the auth service to the response it answers
+// AuthError maps an error of the auth service to the response it answers
 // with; the error itself stays the cause, for the log only. Every message
 // is ours and fixed, never the service's text, except the password rules
 // and field problems, whose messages the service writes for users.
@@ -60,7 +60,7 @@ const busyRetryAfter = 2 * time.Second
 //
 // Anything else (a store that failed) is returned as is: 500, or 503 for a
 // passed deadline, through the error writer.
-func authError(w http.ResponseWriter, err error) error {
+func AuthError(w http.ResponseWriter, err error) error {
 	var (
 		limited *auth.RateLimitedError
 		weak    *auth.PasswordError

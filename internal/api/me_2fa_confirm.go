@@ -30,17 +30,17 @@ func meTwoFactorConfirm(d Deps) middleware.HandlerFunc {
 		if err := middleware.Authorize(r, auth.Resource{}); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		codes, err := d.Auth.ConfirmEnrollment(r.Context(), p.UserID, in.Code, meta(r))
+		codes, err := d.Auth.ConfirmEnrollment(r.Context(), p.UserID, in.Code, middleware.AuthMeta(r))
 		if errors.Is(err, auth.ErrInvalidOTP) {
 			return &response.Error{Status: http.StatusBadRequest, Code: CodeInvalidCode, Field: "/code",
 				Message: "The code is not valid. Check the authenticator's clock and try the next code.", Err: err}
 		}
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, recoveryCodesView{RecoveryCodes: codes})
 	}

@@ -27,7 +27,7 @@ func meTwoFactorDisable(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
@@ -35,8 +35,8 @@ func meTwoFactorDisable(d Deps) middleware.HandlerFunc {
 		if in.CurrentPassword != "" {
 			password = []byte(in.CurrentPassword)
 		}
-		if err := d.Auth.DisableMFA(r.Context(), p, password, in.TOTPCode, meta(r)); err != nil {
-			return authError(w, err)
+		if err := d.Auth.DisableMFA(r.Context(), p, password, in.TOTPCode, middleware.AuthMeta(r)); err != nil {
+			return AuthError(w, err)
 		}
 		d.Cookies.Clear(w)
 		response.NoContent(w)

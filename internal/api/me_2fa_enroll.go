@@ -32,16 +32,16 @@ func meTwoFactorEnroll(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		if err := d.Auth.Reauthenticate(r.Context(), p, []byte(in.CurrentPassword), "", meta(r)); err != nil {
-			return authError(w, err)
+		if err := d.Auth.Reauthenticate(r.Context(), p, []byte(in.CurrentPassword), "", middleware.AuthMeta(r)); err != nil {
+			return AuthError(w, err)
 		}
 		secret, uri, png, err := d.Auth.BeginEnrollment(r.Context(), p.UserID)
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, enrollmentView{Secret: secret, OTPAuthURI: uri, QRPNGBase64: png})
 	}

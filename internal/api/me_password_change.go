@@ -30,17 +30,17 @@ func mePasswordChange(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		err = d.Auth.ChangePassword(r.Context(), p, []byte(in.CurrentPassword), []byte(in.NewPassword), meta(r))
+		err = d.Auth.ChangePassword(r.Context(), p, []byte(in.CurrentPassword), []byte(in.NewPassword), middleware.AuthMeta(r))
 		var weak *auth.PasswordError
 		if errors.As(err, &weak) {
 			return weakPassword(weak, "/new_password")
 		}
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		d.Cookies.Clear(w)
 		response.NoContent(w)

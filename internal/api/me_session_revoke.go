@@ -16,13 +16,13 @@ import (
 // statement that revokes.
 func meSessionRevoke(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
 		id := r.PathValue("id")
-		if err := d.Auth.RevokeSession(r.Context(), p, id, meta(r)); err != nil {
-			return authError(w, err)
+		if err := d.Auth.RevokeSession(r.Context(), p, id, middleware.AuthMeta(r)); err != nil {
+			return AuthError(w, err)
 		}
 		if id == p.Claims.SessionID {
 			d.Cookies.Clear(w)

@@ -16,13 +16,13 @@ import (
 // even read.
 func meSessionShow(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
 		list, err := d.Auth.ListSessions(r.Context(), p)
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		var (
 			found users.Session

@@ -18,13 +18,13 @@ type sessionsView struct {
 // the one making this request (issue 3).
 func meSessionsList(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
 		list, err := d.Auth.ListSessions(r.Context(), p)
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		out := sessionsView{Sessions: make([]sessionView, 0, len(list))}
 		for _, s := range list {

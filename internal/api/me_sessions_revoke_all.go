@@ -13,12 +13,12 @@ import (
 // generation moves on). 204 with the session cookies cleared.
 func meSessionsRevokeAll(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		if err := d.Auth.LogoutEverywhere(r.Context(), p, meta(r)); err != nil {
-			return authError(w, err)
+		if err := d.Auth.LogoutEverywhere(r.Context(), p, middleware.AuthMeta(r)); err != nil {
+			return AuthError(w, err)
 		}
 		d.Cookies.Clear(w)
 		response.NoContent(w)

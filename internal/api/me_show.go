@@ -10,13 +10,13 @@ import (
 // meShow answers GET /api/v1/me: the caller's own account.
 func meShow(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		u, err := d.Auth.Me(r.Context(), p, meta(r))
+		u, err := d.Auth.Me(r.Context(), p, middleware.AuthMeta(r))
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, newAccountView(u))
 	}

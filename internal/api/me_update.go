@@ -34,11 +34,11 @@ func meUpdate(d Deps) middleware.HandlerFunc {
 		if err := request.DecodeJSON(r, &in, nil); err != nil {
 			return err
 		}
-		p, err := principal(r)
+		p, err := middleware.Principal(r)
 		if err != nil {
 			return err
 		}
-		ctx, m := r.Context(), meta(r)
+		ctx, m := r.Context(), middleware.AuthMeta(r)
 		if in.Email != nil {
 			if in.CurrentPassword == "" && in.TOTPCode == "" {
 				return response.BadRequest("/current_password",
@@ -50,17 +50,17 @@ func meUpdate(d Deps) middleware.HandlerFunc {
 				password = []byte(in.CurrentPassword)
 			}
 			if err := d.Auth.ChangeEmail(ctx, p, *in.Email, password, in.TOTPCode, m); err != nil {
-				return authError(w, err)
+				return AuthError(w, err)
 			}
 		}
 		if in.Name != nil || in.Phone != nil {
 			if err := d.Auth.UpdateProfile(ctx, p, auth.ProfileUpdate{Name: in.Name, Phone: in.Phone}, m); err != nil {
-				return authError(w, err)
+				return AuthError(w, err)
 			}
 		}
 		u, err := d.Auth.Me(ctx, p, m)
 		if err != nil {
-			return authError(w, err)
+			return AuthError(w, err)
 		}
 		return response.JSON(w, http.StatusOK, newAccountView(u))
 	}

@@ -34,6 +34,7 @@ type authn struct {
 	authenticator   Authenticator // nil: only public routes exist (checked by New)
 	cookieName      string        // the access-token cookie (cookie.Jar.AccessName)
 	requireStaffMFA bool          // Options.Require2FAForStaff
+	loginPath       string        // Options.LoginPath
 	audit           audit.Recorder
 	clock           func() time.Time
 	log             *slog.Logger
@@ -109,6 +110,17 @@ func authenticate(g *guard, api bool) step {
 				err = response.Unauthorized(errorf("authentication: no credentials for %s", g.route))
 			}
 			if err != nil {
+				if err.Status == http.StatusUnauthorized && !api && g.loginPath != "" &&
+					(r.Method == http.MethodGet || r.Method == http.MethodHead) {
+					// A page, not an API call: send the browser to sign in,
+					// then back here. The reason stays in the log.
+					g.log.LogAttrs(r.Context(), slog.LevelDebug, "sign-in required for a page",
+						slog.String("event", "auth.signin_redirect"),
+						slog.String("request_id", request.ID(r.Context())),
+						slog.String("error", err.Error()))
+					http.Redirect(w, r, g.loginPath+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+					return
+				}
 				if err.Status == http.StatusUnauthorized {
 					w.Header().Set("WWW-Authenticate", WWWAuthenticate)
 				}

@@ -18,9 +18,12 @@ import (
 // the server parse large bodies. The handler gets the validated bytes and
 // decodes them into its own type with request.DecodeJSON.
 //
+// A Form route's body is an HTML form instead, read by request.ReadForm into
+// the JSON object the schema checks and the handler decodes.
+//
 // With optional (Route.OptionalBody) a request without a body (Content-Length
 // 0) passes unread; a chunked one is read and must be valid like any other.
-func validateBody(schema *request.Schema, optional bool, errs *response.ErrorWriter) step {
+func validateBody(schema *request.Schema, optional, form bool, errs *response.ErrorWriter) step {
 	if schema == nil {
 		return nil
 	}
@@ -30,7 +33,11 @@ func validateBody(schema *request.Schema, optional bool, errs *response.ErrorWri
 				next.ServeHTTP(w, r)
 				return
 			}
-			data, err := request.ReadJSON(r, schema)
+			read := request.ReadJSON
+			if form {
+				read = request.ReadForm
+			}
+			data, err := read(r, schema)
 			if err != nil {
 				errs.Write(w, r, err)
 				return

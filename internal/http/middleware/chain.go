@@ -59,6 +59,10 @@ type Options struct {
 	// support or admin users but no customer) require a second factor, as
 	// if it declared RequireMFA (REQUIRE_2FA_FOR_STAFF, issue 3).
 	Require2FAForStaff bool
+	// LoginPath, when set, is the UI's sign-in page: a browser opening a
+	// signed-in UI page (GET or HEAD) without a valid session is sent there
+	// with 303 and the page it wanted as ?next=, instead of a 401 page.
+	LoginPath string
 }
 
 // Deps are the collaborators of the chain.
@@ -145,6 +149,7 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 		authenticator:   d.Authenticator,
 		cookieName:      cookie.Jar{Secure: !o.DevCookies}.AccessName(),
 		requireStaffMFA: o.Require2FAForStaff,
+		loginPath:       o.LoginPath,
 		audit:           d.Audit,
 		clock:           d.Clock,
 		log:             d.Log,
@@ -156,14 +161,14 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 		apiLimited := limited && rt.isAPI()
 		ownLimit := routeUserLimit(rt.UserLimit, d.Limiter, d.Audit, d.Clock, d.Log, d.Errors)
 		return chain(handle(rt.Handler, d.Errors),
-			limits(rt, schema != nil, o.MaxBodyBytes, d.Errors), // 6. content type and size, from the headers alone
-			when(apiLimited, rateLimited),                       // 7. rate limit per client IP (API only)
-			authenticate(access, rt.isAPI()),                    // 8. authentication: bearer header or session cookie, never the URL (400, 401)
-			when(apiLimited && signIns, userLimited),            // 9. rate limit per signed-in user (API only)
-			authorize(access),                                   // 10. authorization: the route's policy, deny by default (403, mfa_required)
-			when(signIns, ownLimit),                             // 10b. the route's own per-user limit (the chat's), for callers the route admits
-			validateBody(schema, rt.OptionalBody, d.Errors),     // 11. the body: one JSON value valid against the route's schema
-			when(!rt.Stream, timeout),                           // 12. handler deadline, then the handler (ownership: Authorize)
+			limits(rt, schema != nil, o.MaxBodyBytes, d.Errors),      // 6. content type and size, from the headers alone
+			when(apiLimited, rateLimited),                            // 7. rate limit per client IP (API only)
+			authenticate(access, rt.isAPI()),                         // 8. authentication: bearer header or session cookie, never the URL (400, 401)
+			when(apiLimited && signIns, userLimited),                 // 9. rate limit per signed-in user (API only)
+			authorize(access),                                        // 10. authorization: the route's policy, deny by default (403, mfa_required)
+			when(signIns, ownLimit),                                  // 10b. the route's own per-user limit (the chat's), for callers the route admits
+			validateBody(schema, rt.OptionalBody, rt.Form, d.Errors), // 11. the body: one JSON value (or form) valid against the route's schema
+			when(!rt.Stream, timeout),                                // 12. handler deadline, then the handler (ownership: Authorize)
 		)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"supportbot/internal/http/request"
 	"supportbot/internal/http/response"
 )
 
@@ -26,7 +27,10 @@ var defaultContentTypes = []string{"application/json"}
 // The method was settled by the router (405) before this step.
 func limits(rt Route, hasSchema bool, maxBytes int64, errs *response.ErrorWriter) step {
 	accepted := rt.ContentTypes
-	if len(accepted) == 0 {
+	switch {
+	case rt.Form:
+		accepted = []string{request.FormContentType}
+	case len(accepted) == 0:
 		accepted = defaultContentTypes
 	}
 	return func(next http.Handler) http.Handler {

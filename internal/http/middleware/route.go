@@ -58,6 +58,12 @@ type Route struct {
 	// ContentTypes lists the accepted request media types; default
 	// application/json only.
 	ContentTypes []string
+	// Form declares an HTML form route of the UI: the body is
+	// application/x-www-form-urlencoded (the only type accepted), its fields
+	// become a JSON object of strings validated against Schema
+	// (request.ReadForm), and the handler decodes that object with
+	// request.DecodeJSON. UI routes only; needs a Schema.
+	Form bool
 	// Stream opts out of the handler deadline, for long-lived responses such
 	// as server-sent events; the handler then owns its lifetime and must end
 	// with the request's context.
@@ -110,6 +116,9 @@ func (rt Route) check() error {
 	}
 	if rt.OptionalBody && rt.Schema == "" {
 		errs = append(errs, errors.New("OptionalBody needs a Schema for the body that is sent"))
+	}
+	if rt.Form && (rt.Schema == "" || len(rt.ContentTypes) > 0 || rt.isAPI()) {
+		errs = append(errs, errors.New("a Form route is a UI route with a Schema and no ContentTypes of its own"))
 	}
 	if slices.Contains(bodyMethods, rt.Method) && rt.Schema == "" && !rt.NoBody {
 		errs = append(errs, errors.New("a request body needs a Schema (or NoBody if there is none)"))
