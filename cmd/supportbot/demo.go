@@ -62,6 +62,10 @@ func (a *app) seedDemo(ctx context.Context, c *config.Config, sb *supportBot, ac
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(a.stdout, "\nAlice owns ORD001 (shipped), ORD002 (processing), ORD003 (pending), ORD004 (delivered) and more; Bob owns ORD010-ORD012.\n")
-	fmt.Fprintf(a.stdout, "Open http://%s/ or try the API and `supportbot chat`.\n\n", c.ListenAddr)
+	scheme := "http"
+	if c.TLSEnabled() {
+		scheme = "https"
+	}
+	fmt.Fprintf(a.stdout, "Open %s://%s/ or try the API and `supportbot chat`.\n\n", scheme, c.ListenAddr)
 	return nil
 }

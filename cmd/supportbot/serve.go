@@ -17,6 +17,7 @@ import (
 	"supportbot/internal/securemem"
 	"supportbot/internal/server"
 	"supportbot/internal/storage"
+	"supportbot/internal/ui"
 	"supportbot/internal/users"
 )
 
@@ -109,6 +110,12 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 	}
 	go sb.watchKB(ctx, logger)
 
+	// The admin dashboard shows the checklist `supportbot doctor` prints,
+	// on this server's own database and audit trail.
+	checkup := func(ctx context.Context) doctor.Report {
+		dbResult, chainResult := checkDatabase(ctx, db, recorder.Verify)
+		return checklist(c, dbResult, chainResult)
+	}
 	srv, err := server.New(serverOptions(c), server.Deps{
 		Logger:  logger,
 		DB:      db,
@@ -122,6 +129,12 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 		KBChanged: sb.kbChanged,
 		Orders:    sb.orders,
 		Payments:  sb.payments,
+
+		FAQ:             sb.brain,
+		AuditLog:        recorder,
+		Activity:        ui.ChatActivity(sb.chat),
+		Doctor:          checkup,
+		MaxMessageChars: c.MaxMessageChars,
 	})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)

@@ -341,13 +341,17 @@ func TestAuthenticationSucceeds(t *testing.T) {
 		if b := body(t, resp); resp.StatusCode != 200 || b != "account of u-cust" {
 			t.Errorf("status %d body %q", resp.StatusCode, b)
 		}
-		resp = f.do(get("/probe/account")())
-		b := body(t, resp)
-		if resp.StatusCode != 401 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
-			resp.Header.Get("WWW-Authenticate") == "" {
-			t.Errorf("anonymous UI page: status %d, %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		// A browser without a session is sent to sign in, and back.
+		resp = f.do(get("/probe/account?tab=2")())
+		_ = body(t, resp)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/login?next=%2Fprobe%2Faccount%3Ftab%3D2" {
+			t.Errorf("anonymous UI page: status %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		assertStrictHTML(t, b)
+		// A forged cookie is no session either: the same redirect, never the page.
+		resp = f.do(withCookie("__Host-sb_access=forged-token", get("/probe/account"))())
+		if b := body(t, resp); resp.StatusCode != http.StatusSeeOther || strings.Contains(b, "account of") {
+			t.Errorf("forged cookie on a UI page: status %d body %q", resp.StatusCode, b)
+		}
 	})
 }
 

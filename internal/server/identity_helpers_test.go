@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
-	"supportbot/internal/auth/authtest"
 	"testing"
 	"time"
 
@@ -20,15 +19,19 @@ import (
 
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
+	"supportbot/internal/auth/authtest"
+	"supportbot/internal/bot"
 	"supportbot/internal/clock"
 	"supportbot/internal/conversations"
 	"supportbot/internal/crypto"
+	"supportbot/internal/doctor"
 	"supportbot/internal/kb"
 	"supportbot/internal/orders"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/server"
 	"supportbot/internal/storage"
 	"supportbot/internal/storage/storagetest"
+	"supportbot/internal/ui"
 	"supportbot/internal/users"
 )
 
@@ -60,7 +63,8 @@ type idFixture struct {
 	hasher *auth.Hasher
 	tokens *auth.Tokens
 	svc    *auth.Service
-	audit  *audit.Memory
+	audit  *audit.Memory // every event, for assertions
+	trail  *audit.Store  // the same events, hash-chained, for the audit viewer
 	log    *syncBuffer
 	secret []byte // the SECRET_KEY the tokens are derived from
 
@@ -109,8 +113,12 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 		audit: &audit.Memory{}, log: &syncBuffer{}, secret: kit.Secret,
 		totp: map[string]string{}, recovery: map[string][]string{},
 	}
+	// Events go to memory, for assertions, and to the hash-chained store,
+	// for the audit viewer and the failed-login chart, as serve records them.
+	f.trail = audit.NewStore(db, []byte(strings.Repeat("audit-chain-key-", 3)), slog.New(slog.DiscardHandler), clk.Now)
+	rec := teeRecorder{f.audit, f.trail}
 	f.svc, err = auth.NewService(s.cfg, auth.ServiceDeps{
-		Users: f.store, Hasher: hasher, Tokens: tokens, Limiter: ratelimit.NewMemory(clk.Now, 0), Audit: f.audit, Clock: clk.Now,
+		Users: f.store, Hasher: hasher, Tokens: tokens, Limiter: ratelimit.NewMemory(clk.Now, 0), Audit: rec, Clock: clk.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +127,7 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 	f.srv, err = server.New(s.opts, server.Deps{
 		Logger:  slog.New(slog.NewJSONHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		DB:      db,
-		Audit:   f.audit,
+		Audit:   rec,
 		Limiter: ratelimit.NewMemory(clk.Now, 0),
 		Clock:   clk.Now,
 		Auth:    f.svc,
@@ -129,6 +137,12 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 		KB:        f.kb,
 		KBChanged: f.bot.reload,
 		Orders:    f.orders,
+
+		FAQ:             f.bot,
+		AuditLog:        f.trail,
+		Activity:        ui.ChatActivity(f.chat),
+		Doctor:          func(context.Context) doctor.Report { return testDoctor },
+		MaxMessageChars: maxMessageChars,
 	})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
@@ -443,4 +457,28 @@ func (f *idFixture) events(typ string) []string {
 func stripID(t *testing.T, body string) string {
 	t.Helper()
 	return strings.Replace(body, decodeError(t, body).Error.RequestID, "REQUEST-ID", 1)
+}
+
+// SearchFAQ makes the fixture's brain the "try a question" box's searcher,
+// as serve passes its bot.Brain.
+func (l *lazyBrain) SearchFAQ(text string, n int) []bot.Hit { return l.brain().SearchFAQ(text, n) }
+
+// teeRecorder records every event to each recorder.
+type teeRecorder []audit.Recorder
+
+func (t teeRecorder) Record(ctx context.Context, e audit.Event) error {
+	for _, r := range t {
+		if err := r.Record(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// testDoctor is the checklist the dashboard shows in these tests; serve
+// passes the one `supportbot doctor` prints (cmd/supportbot tests that).
+var testDoctor = doctor.Report{
+	{Item: "Strict CSP", Status: doctor.Pass, Detail: "strict Content-Security-Policy with nonces"},
+	{Item: "HTTPS only", Status: doctor.Fail, Detail: "no TLS and no TLS-terminating proxy", Fix: "set TLS_CERT_FILE and TLS_KEY_FILE, or TRUSTED_PROXIES"},
+	{Item: "Circuit breaker", Status: doctor.Warn, Detail: "not available yet", Fix: "arrives in a later release"},
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"supportbot/internal/auth"
+	"supportbot/internal/http/cookie"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/ratelimit"
 	"supportbot/internal/users"
@@ -67,6 +68,7 @@ type mcase struct {
 	other users.User     // another customer
 	id    string         // the resource id filled into the path
 	res   *auth.Resource // the resource as the policy sees it; nil for routes without one
+	extra []reqOpt       // what a recipe adds to the request (a refresh cookie)
 }
 
 // resourceKind is what a route's {id} names.
@@ -181,16 +183,7 @@ var recipes = map[string]recipe{
 		return map[string]string{"current_password": testPassword}, ""
 	},
 	"POST /api/v1/me/2fa/confirm": func(c *mcase) (any, string) {
-		code := "000000"
-		if c.actor.role != "" {
-			secret, _, _, err := c.f.svc.BeginEnrollment(context.Background(), c.actor.user.ID)
-			if err != nil {
-				c.f.t.Fatal(err)
-			}
-			c.f.totp[c.actor.user.ID] = secret
-			code = c.f.code(c.actor.user.ID)
-		}
-		return map[string]string{"code": code}, ""
+		return map[string]string{"code": pendingEnrolmentCode(c)}, ""
 	},
 	"POST /api/v1/me/2fa/disable": func(c *mcase) (any, string) {
 		if c.actor.role != "" { // a pending enrolment is enough to disable
@@ -237,6 +230,20 @@ var recipes = map[string]recipe{
 }
 
 func noBody(*mcase) (any, string) { return nil, "" }
+
+// pendingEnrolmentCode starts a TOTP enrolment for c's actor and returns
+// the code that confirms it (any code for an anonymous caller).
+func pendingEnrolmentCode(c *mcase) string {
+	if c.actor.role == "" {
+		return "000000"
+	}
+	secret, _, _, err := c.f.svc.BeginEnrollment(context.Background(), c.actor.user.ID)
+	if err != nil {
+		c.f.t.Fatal(err)
+	}
+	c.f.totp[c.actor.user.ID] = secret
+	return c.f.code(c.actor.user.ID)
+}
 
 // samplePaths fill wildcards that name no resource of anyone's: pages and
 // files every caller may fetch. The static file's fingerprinted name is
@@ -400,19 +407,37 @@ func TestRouteRoleMatrix(t *testing.T) {
 					}
 					want := expect(c, false)
 					body, ctype := recipes[rt.String()](c)
+					page := isPage(rt.Pattern)
 					opts := []reqOpt{withHeader("Sec-Fetch-Site", "same-origin")}
-					if role != "" {
+					switch {
+					case role != "" && page: // a browser: the session cookie
+						opts = append(opts, withCookies(&http.Cookie{Name: cookie.AccessName, Value: c.actor.session.AccessToken}))
+					case role != "":
 						opts = append(opts, withBearer(c.actor.session.AccessToken))
 					}
 					if ctype != "" {
 						opts = append(opts, withHeader("Content-Type", ctype))
 					}
+					opts = append(opts, c.extra...)
 					before := len(f.events(auth.EventAccessDenied))
 					var res result
 					if rt.Stream {
 						res = f.stream(f.request(rt.Method, path, body, opts...))
 					} else {
 						res = f.call(rt.Method, path, body, opts...)
+					}
+					if page {
+						anonymousGet := role == "" && rt.Method == http.MethodGet && rt.Policy != middleware.PolicyPublic
+						uiAnswer(t, res, want, anonymousGet)
+						if want.allowed && !anonymousGet {
+							allowed++
+							return
+						}
+						refused++
+						if role != "" && rel != relMissing && !want.allowed && len(f.events(auth.EventAccessDenied)) == before {
+							t.Error("refusal not audited as access.denied")
+						}
+						return
 					}
 					if want.allowed {
 						allowed++

@@ -35,7 +35,10 @@ func routeRequest(rt middleware.Route) *http.Request {
 		return httptest.NewRequest(rt.Method, path, nil)
 	}
 	ct := "application/json"
-	if len(rt.ContentTypes) > 0 {
+	switch {
+	case rt.Form:
+		ct = "application/x-www-form-urlencoded"
+	case len(rt.ContentTypes) > 0:
 		ct = rt.ContentTypes[0]
 	}
 	r := httptest.NewRequest(rt.Method, path, strings.NewReader("{}"))
@@ -73,6 +76,13 @@ func TestEveryNonPublicRouteRejectsAnonymousCallers(t *testing.T) {
 				"expired token": bearerFor("expired-token", func() *http.Request { return routeRequest(rt) }),
 			} {
 				resp := f.do(mk())
+				if page := rt.Method == http.MethodGet && !strings.HasPrefix(rt.Pattern, "/api/"); page {
+					// A page: the browser is sent to sign in instead.
+					if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login?next=") {
+						t.Errorf("%s: status %d, Location %q; want 303 to /login", name, resp.StatusCode, resp.Header.Get("Location"))
+					}
+					continue
+				}
 				if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") == "" {
 					t.Errorf("%s: status %d, WWW-Authenticate %q; want 401 with a challenge",
 						name, resp.StatusCode, resp.Header.Get("WWW-Authenticate"))

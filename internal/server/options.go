@@ -11,11 +11,13 @@ import (
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
 	"supportbot/internal/conversations"
+	"supportbot/internal/doctor"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/kb"
 	"supportbot/internal/orders"
 	"supportbot/internal/payment"
 	"supportbot/internal/ratelimit"
+	"supportbot/internal/ui"
 )
 
 // Defaults applied to zero Options fields.
@@ -115,4 +117,15 @@ type Deps struct {
 	KBChanged func()
 	Orders    *orders.Service
 	Payments  *payment.Service
+
+	// The web UI's extras (issue 5); each nil field leaves its pages out.
+	// FAQ is the bot's knowledge-base search for the admin's "try a
+	// question" box; AuditLog the audit viewer and the failed-login chart;
+	// Activity the chat charts; Doctor the production checklist.
+	// MaxMessageChars sizes the chat box's counter.
+	FAQ             ui.FAQSearcher
+	AuditLog        ui.AuditLog
+	Activity        ui.Activity
+	Doctor          func(context.Context) doctor.Report
+	MaxMessageChars int
 }

@@ -57,11 +57,6 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	}
 	// /readyz and the home page share one coalesced, briefly cached ping.
 	ping := newSharedPing(deps.DB, deps.Clock)
-	site, err := ui.New(ui.Deps{Log: deps.Logger, DB: ping})
-	if err != nil {
-		return nil, fmt.Errorf("server: %w", err)
-	}
-	errs := response.NewErrorWriter(deps.Logger, site.ErrorPage)
 
 	var limit ratelimit.Limit
 	if opts.RateLimitPerMinute > 0 {
@@ -81,6 +76,13 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 	// The session cookies: __Host- and Secure unless DevCookies (plain-HTTP
 	// development), the same names the authentication step reads.
 	jar := cookie.Jar{Secure: !opts.DevCookies, Clock: deps.Clock}
+	site, err := ui.New(ui.Deps{Log: deps.Logger, DB: ping, Auth: deps.Auth, Cookies: jar, Clock: deps.Clock,
+		Chat: deps.Chat, ChatLimit: deps.ChatLimit, MaxMessageChars: deps.MaxMessageChars, Activity: deps.Activity,
+		Orders: deps.Orders, KB: deps.KB, KBChanged: deps.KBChanged, FAQ: deps.FAQ, Audit: deps.AuditLog, Doctor: deps.Doctor})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	errs := response.NewErrorWriter(deps.Logger, site.ErrorPage)
 
 	routes := slices.Concat(
 		apiroutes.Routes(apiroutes.Deps{Log: deps.Logger, DB: ping, Auth: deps.Auth, Cookies: jar, Clock: deps.Clock,
@@ -98,6 +100,7 @@ func New(opts Options, deps Deps, extra ...middleware.Route) (*Server, error) {
 		RateLimit:            limit,
 		DevCookies:           opts.DevCookies,
 		Require2FAForStaff:   opts.Require2FAForStaff,
+		LoginPath:            ui.LoginPath,
 	}, middleware.Deps{
 		Log:     deps.Logger,
 		Errors:  errs,

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"supportbot/internal/http/request"
-	"supportbot/internal/http/response"
 )
 
 // homeHealthTimeout bounds the database check behind the status shown on the
@@ -25,22 +24,12 @@ func (u *UI) homeShow(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), homeHealthTimeout)
 	defer cancel()
 	ready := true
-	if err := u.db.Ping(ctx); err != nil {
+	if err := u.DB.Ping(ctx); err != nil {
 		ready = false
-		u.log.LogAttrs(r.Context(), slog.LevelWarn, "home page: database not ready",
+		u.Log.LogAttrs(r.Context(), slog.LevelWarn, "home page: database not ready",
 			slog.String("event", "ui.health_degraded"),
 			slog.String("request_id", request.ID(r.Context())),
 			slog.String("error", err.Error()))
 	}
-	body, err := u.render("home", page{
-		Title:   "Help with your orders",
-		Nonce:   request.Nonce(r.Context()),
-		Scripts: []string{"status.js"},
-		Data:    homeData{Ready: ready},
-	})
-	if err != nil {
-		return err
-	}
-	response.HTML(w, http.StatusOK, body)
-	return nil
+	return u.show(w, http.StatusOK, "home", u.newPage(r, "Help with your orders", homeData{Ready: ready}, "status.js"))
 }

@@ -290,8 +290,8 @@ func TestMoney(t *testing.T) {
 		cur   string
 		want  string
 	}{{4500, "EUR", "€45.00"}, {5, "USD", "$0.05"}, {-120, "GBP", "-£1.20"}, {1200, "SEK", "12.00 SEK"}} {
-		if got := money(tt.cents, tt.cur); got != tt.want {
-			t.Errorf("money(%d, %s) = %q, want %q", tt.cents, tt.cur, got, tt.want)
+		if got := Money(tt.cents, tt.cur); got != tt.want {
+			t.Errorf("Money(%d, %s) = %q, want %q", tt.cents, tt.cur, got, tt.want)
 		}
 	}
 }

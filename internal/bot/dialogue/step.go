@@ -236,7 +236,7 @@ func (e *Engine) orderRequest(ctx context.Context, u bot.Understanding, intent b
 			break
 		}
 		r = e.reply(u, intent, fmt.Sprintf("Just to confirm: shall I cancel order %s (%s, %s)? Please answer yes or no.",
-			ord.Number, items(ord.Items), money(ord.TotalCents, ord.Currency)), yesNoCancel)
+			ord.Number, items(ord.Items), Money(ord.TotalCents, ord.Currency)), yesNoCancel)
 		st.Confirm = intent
 	case bot.IntentReturnRequest:
 		if text, ok := e.cannotReturn(ord); !ok {
@@ -244,7 +244,7 @@ func (e *Engine) orderRequest(ctx context.Context, u bot.Understanding, intent b
 			break
 		}
 		r = e.reply(u, intent, fmt.Sprintf("Just to confirm: shall I start a return for order %s (%s, %s)? Please answer yes or no.",
-			ord.Number, items(ord.Items), money(ord.TotalCents, ord.Currency)), yesNoReturn)
+			ord.Number, items(ord.Items), Money(ord.TotalCents, ord.Currency)), yesNoReturn)
 		st.Confirm = intent
 	}
 	r.OrderID = ord.Number
@@ -284,7 +284,7 @@ func (e *Engine) confirmed(ctx context.Context, st State, u bot.Understanding, o
 	var text string
 	if intent == bot.IntentCancelOrder {
 		text = fmt.Sprintf("Done: order %s is cancelled. If you paid already, the refund of %s reaches your account within 5-10 business days.",
-			ord.Number, money(ord.TotalCents, ord.Currency))
+			ord.Number, Money(ord.TotalCents, ord.Currency))
 	} else {
 		text = fmt.Sprintf("Done: your return for order %s is registered. We'll email you a prepaid return label; your refund follows 5-10 business days after the parcel reaches us.", ord.Number)
 	}

@@ -73,9 +73,9 @@ func (e *Engine) eta(o Order) string {
 func (e *Engine) refundText(o Order) string {
 	switch o.Status {
 	case "refunded":
-		return fmt.Sprintf("Order %s has been refunded (%s). Depending on your bank it can take a few days to show.", o.Number, money(o.TotalCents, o.Currency))
+		return fmt.Sprintf("Order %s has been refunded (%s). Depending on your bank it can take a few days to show.", o.Number, Money(o.TotalCents, o.Currency))
 	case "returned":
-		return fmt.Sprintf("We've received the return of order %s. Your refund of %s is being processed and reaches you within 5-10 business days.", o.Number, money(o.TotalCents, o.Currency))
+		return fmt.Sprintf("We've received the return of order %s. Your refund of %s is being processed and reaches you within 5-10 business days.", o.Number, Money(o.TotalCents, o.Currency))
 	case "return_requested":
 		return fmt.Sprintf("The return of order %s is registered. We refund you within 5-10 business days of the parcel reaching us.", o.Number)
 	case "cancelled":
@@ -143,8 +143,10 @@ func items(n int) string {
 	return fmt.Sprintf("%d items", n)
 }
 
-// money formats an amount in minor units: "€45.00", "$3.50", "12.00 SEK".
-func money(cents int64, currency string) string {
+// Money formats an amount in minor units for customers: "€45.00", "$3.50",
+// "12.00 SEK". The order cards of the web UI use it too, so a card and the
+// bot's message above it agree.
+func Money(cents int64, currency string) string {
 	sign := ""
 	if cents < 0 {
 		sign, cents = "-", -cents

@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"math"
+	"net/http"
+
+	"supportbot/internal/conversations"
+	"supportbot/internal/payment/card"
+)
+
+// defaultMaxMessageChars is conversations' own default of MAX_MESSAGE_CHARS,
+// for a UI built without the setting.
+const defaultMaxMessageChars = 2000
+
+// conversationData is the customer's conversation page.
+type conversationData struct {
+	ID          string
+	Status      conversations.Status
+	StatusText  string
+	StatusTexts []statusWords // every status in words, for chat.js to switch between
+	Closed      bool
+	LastSeq     int64
+	Log         chatLog
+	MaxChars    int
+	Draft       string // what the customer typed, after a refusal (card data removed)
+	DraftLen    int
+	Error       string // why the last message was refused
+}
+
+// statusWords is a conversation status in the customer's words.
+type statusWords struct {
+	Status conversations.Status
+	Text   string
+}
+
+// customerStatusText tells the customer who is answering.
+var customerStatusText = []statusWords{
+	{conversations.StatusBot, "You are chatting with our assistant. Ask for a person at any time."},
+	{conversations.StatusWaiting, "A member of our support team will join this conversation shortly. You can keep writing."},
+	{conversations.StatusWithAgent, "A member of our support team is with you."},
+	{conversations.StatusClosed, "This conversation is closed."},
+}
+
+// chatConversationShow answers GET /chat/{id}: the conversation's latest
+// messages with order cards, quick replies and confirmation buttons, the
+// card-data notice and the typing box. Someone else's conversation is 404.
+func (u *UI) chatConversationShow(w http.ResponseWriter, r *http.Request) error {
+	return u.showChat(w, r, http.StatusOK, "", "")
+}
+
+// showChat renders the conversation page of r's {id} with status;
+// after a refused message, problem says why and draft is what was typed.
+func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, problem, draft string) error {
+	c, err := caller(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	conv, msgs, err := u.Chat.History(ctx, c, r.PathValue("id"), conversations.Page{Before: math.MaxInt64, Limit: conversations.MaxPage})
+	if err != nil {
+		return chatError(err)
+	}
+	// The draft goes back to the one who typed it, but card data never
+	// comes back out of the server (invariant 6).
+	draft, _ = card.Redact(draft)
+	d := conversationData{
+		ID: conv.ID, Status: conv.Status, StatusTexts: customerStatusText,
+		Closed: conv.Status == conversations.StatusClosed, LastSeq: conv.LastSeq,
+		Log:      chatLog{Messages: u.chatMessages(ctx, c, conv, msgs), PostURL: "/chat/" + conv.ID + "/messages"},
+		MaxChars: u.maxChars(), Draft: draft, DraftLen: jsLength(draft), Error: problem,
+	}
+	for _, s := range customerStatusText {
+		if s.Status == conv.Status {
+			d.StatusText = s.Text
+		}
+	}
+	if d.Closed {
+		d.Log.PostURL = ""
+	}
+	p := u.newPage(r, "Chat", d, "chat.js")
+	p.Section = "chat"
+	return u.show(w, status, "chat", p)
+}
+
+// maxChars is MAX_MESSAGE_CHARS for the typing box.
+func (u *UI) maxChars() int {
+	if u.MaxMessageChars > 0 {
+		return u.MaxMessageChars
+	}
+	return defaultMaxMessageChars
+}
