@@ -67,7 +67,8 @@ func totpAccount(u users.User) string {
 // stored (issue 3; ASVS 4.0.3 2.6.2). The code's step becomes the last used
 // one, so it cannot be replayed at the next login. A wrong code is an error
 // matching ErrInvalidOTP; it does not count against the lockout, because
-// the caller already holds a session and the secret.
+// the caller already holds a session and the secret; attempts are limited
+// per user instead (the login limit, key "mfa_confirm:user:<id>").
 func (s *Service) ConfirmEnrollment(ctx context.Context, userID, code string, m Meta) ([]string, error) {
 	u, err := s.users.Get(ctx, userID)
 	if errors.Is(err, users.ErrNotFound) || err == nil && u.Disabled {
@@ -81,6 +82,13 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, userID, code string, m 
 		return nil, fmt.Errorf("auth: confirm enrolment: %w", ErrMFAEnabled)
 	case !u.HasTOTPSecret:
 		return nil, ErrEnrollmentNotStarted
+	}
+	// A wrong code here costs no lockout (the caller holds the session),
+	// so guesses are bounded per user like re-authentication: without it
+	// a stolen session could guess the first code of a pending enrolment
+	// (about 3 in 10^6 per try) and take the recovery codes.
+	if err := s.allow(ctx, "mfa_confirm:user:"+u.ID, "auth:mfa_confirm", m); err != nil {
+		return nil, err
 	}
 	codes, err := s.enableTOTP(ctx, u, code)
 	if err != nil {

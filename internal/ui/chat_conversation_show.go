@@ -3,6 +3,7 @@ package ui
 import (
 	"math"
 	"net/http"
+	"unicode/utf8"
 
 	"supportbot/internal/conversations"
 	"supportbot/internal/payment/card"
@@ -60,9 +61,7 @@ func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, proble
 	if err != nil {
 		return chatError(err)
 	}
-	// The draft goes back to the one who typed it, but card data never
-	// comes back out of the server (invariant 6).
-	draft, _ = card.Redact(draft)
+	draft = shownDraft(draft)
 	d := conversationData{
 		ID: conv.ID, Status: conv.Status, StatusTexts: customerStatusText,
 		Closed: conv.Status == conversations.StatusClosed, LastSeq: conv.LastSeq,
@@ -80,6 +79,22 @@ func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, proble
 	p := u.newPage(r, "Chat", d, "chat.js")
 	p.Section = "chat"
 	return u.show(w, status, "chat", p)
+}
+
+// shownDraft is a refused message as it goes back into its typing box (the
+// customer's or a staff member's): cleaned as conversations.Clean cleans a
+// message, then with card data removed. The draft goes back to the one who
+// typed it, but card data never comes back out of the server (invariant 6),
+// and it must be looked for in the text the service would have read:
+// Clean drops control characters, which would otherwise hide a card number
+// from card.Redact ("4111\x011111 1111 1111").
+func shownDraft(s string) string {
+	cleaned, err := conversations.Clean(s, utf8.RuneCountInString(s))
+	if err != nil {
+		return "" // empty or not UTF-8: nothing worth giving back
+	}
+	out, _ := card.Redact(cleaned)
+	return out
 }
 
 // maxChars is MAX_MESSAGE_CHARS for the typing box.

@@ -38,7 +38,9 @@ func (u *UI) Routes() []middleware.Route {
 		{Method: "POST", Pattern: "/session/refresh", Policy: public, NoBody: true, Handler: u.sessionRefresh},
 		{Method: "GET", Pattern: "/register", Policy: public, Handler: u.registerShow},
 		{Method: "POST", Pattern: "/register", Policy: public, Form: true, Schema: "form_register", Handler: u.registerCreate},
-		{Method: "POST", Pattern: "/logout", Policy: anyone, Action: auth.ActionSessionsManage, NoBody: true, Handler: u.logoutCreate},
+		// Public, so that signing out works with an expired access token
+		// (logout_create.go); the handler ends the session it finds.
+		{Method: "POST", Pattern: "/logout", Policy: public, NoBody: true, Handler: u.logoutCreate},
 
 		// My account.
 		{Method: "GET", Pattern: "/account", Policy: anyone, Action: auth.ActionMeRead, Handler: u.accountShow},

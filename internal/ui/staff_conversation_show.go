@@ -89,10 +89,10 @@ func (u *UI) showConversation(w http.ResponseWriter, r *http.Request, status int
 		CanClaim:    conv.Status == conversations.StatusWaiting,
 		MaxChars:    u.maxChars(),
 		StatusTexts: staffStatusTexts,
-		ReplyText:   replyText, ReplyError: replyError,
+		ReplyText:   shownDraft(replyText), ReplyError: replyError,
 		IsAdmin: admin,
 	}
-	d.ReplyLen = jsLength(replyText)
+	d.ReplyLen = jsLength(d.ReplyText)
 	if n := len(msgs); n > 0 {
 		d.LastSeq = msgs[n-1].Seq
 	}

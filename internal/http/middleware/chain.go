@@ -159,12 +159,17 @@ func New(o Options, d Deps, routes []Route) (*Router, error) {
 	perRoute := func(rt Route, schema *request.Schema) http.Handler {
 		access := newGuard(rt, authn)
 		apiLimited := limited && rt.isAPI()
+		// Signed-in UI routes spend the API's per-user bucket too: each page
+		// and form does what an API call does (open a conversation, probe
+		// someone else's, guess a code), and must not escape its limit. Not
+		// per address: a shop's support team may share one.
+		uiLimited := limited && !rt.isAPI() && rt.Policy != PolicyPublic
 		ownLimit := routeUserLimit(rt.UserLimit, d.Limiter, d.Audit, d.Clock, d.Log, d.Errors)
 		return chain(handle(rt.Handler, d.Errors),
 			limits(rt, schema != nil, o.MaxBodyBytes, d.Errors),      // 6. content type and size, from the headers alone
 			when(apiLimited, rateLimited),                            // 7. rate limit per client IP (API only)
 			authenticate(access, rt.isAPI()),                         // 8. authentication: bearer header or session cookie, never the URL (400, 401)
-			when(apiLimited && signIns, userLimited),                 // 9. rate limit per signed-in user (API only)
+			when((apiLimited || uiLimited) && signIns, userLimited),  // 9. rate limit per signed-in user (API and signed-in UI routes)
 			authorize(access),                                        // 10. authorization: the route's policy, deny by default (403, mfa_required)
 			when(signIns, ownLimit),                                  // 10b. the route's own per-user limit (the chat's), for callers the route admits
 			validateBody(schema, rt.OptionalBody, rt.Form, d.Errors), // 11. the body: one JSON value (or form) valid against the route's schema

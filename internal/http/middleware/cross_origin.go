@@ -28,8 +28,14 @@ const corsMaxAge = 600
 // cross-origin, unless the origin is on the same allow-list. A refusal goes
 // through the error writer as 403. Requests without either header come from
 // non-browser clients, which cannot carry a victim's cookies, and pass.
+//
+// The allow-list is trusted for the API only. The UI's forms are posted from
+// its own pages and nowhere else; trusting the API's origins there would let
+// a sibling site on the list (same-site, so the SameSite=Strict session
+// cookies go along) post any form as the signed-in user.
 func crossOrigin(origins []string, credentials bool, errs *response.ErrorWriter) (step, error) {
 	cop := http.NewCrossOriginProtection()
+	uiCOP := http.NewCrossOriginProtection()
 	allowed := make(map[string]bool, len(origins))
 	for _, o := range origins {
 		if err := CheckOrigin(o); err != nil {
@@ -49,20 +55,22 @@ func crossOrigin(origins []string, credentials bool, errs *response.ErrorWriter)
 		MaxAge:           corsMaxAge,
 	})
 	return func(next http.Handler) http.Handler {
-		protected := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := cop.Check(r); err != nil {
-				errs.Write(w, r, response.Forbidden(errorf("cross-origin protection: %w", err)))
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-		api := c.Handler(protected)
+		protect := func(p *http.CrossOriginProtection) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if err := p.Check(r); err != nil {
+					errs.Write(w, r, response.Forbidden(errorf("cross-origin protection: %w", err)))
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+		api, site := c.Handler(protect(cop)), protect(uiCOP)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, apiPrefix) {
 				api.ServeHTTP(w, r)
 				return
 			}
-			protected.ServeHTTP(w, r)
+			site.ServeHTTP(w, r)
 		})
 	}, nil
 }

@@ -14,6 +14,13 @@ import (
 // (hardening guide, "Request Validation": Content-Type is application/json).
 var defaultContentTypes = []string{"application/json"}
 
+// MaxFormBytes bounds the body of a UI form route, whatever
+// Options.MaxBodyBytes says: the largest form (a knowledge-base entry, or a
+// chat message of 10,000 characters, every one percent-encoded as up to 12
+// bytes) is under 200 KiB, and the public forms (sign-in, registration)
+// have no rate limit in front of the parser.
+const MaxFormBytes int64 = 256 << 10
+
 // limits applies the request rules that need only the headers, before the
 // rate limit and long before anyone reads the body (issue 2, "Request
 // rules"; hardening guide, "Request Validation"):
@@ -32,6 +39,9 @@ func limits(rt Route, hasSchema bool, maxBytes int64, errs *response.ErrorWriter
 		accepted = []string{request.FormContentType}
 	case len(accepted) == 0:
 		accepted = defaultContentTypes
+	}
+	if rt.Form {
+		maxBytes = min(maxBytes, MaxFormBytes)
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
