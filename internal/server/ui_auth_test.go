@@ -249,6 +249,14 @@ func TestResumeContinuesOrEndsTheSession(t *testing.T) {
 	if !strings.Contains(page.Body, `id="resume-form"`) {
 		t.Fatal("a browser holding a refresh cookie is not offered to continue")
 	}
+	if !strings.Contains(page.Body, `data-auto-submit`) {
+		t.Error("login.js is not asked to continue the session")
+	}
+	// Back from continuing, still signed out: the button only, no loop.
+	again := f.call("GET", "/login?continued=1&next=/orders", nil, withCookies(cs[1])).want(t, 200)
+	if !strings.Contains(again.Body, `id="resume-form"`) || strings.Contains(again.Body, `data-auto-submit`) {
+		t.Error("after one try the page continues again by itself")
+	}
 	res := f.postForm("/login/resume", url.Values{"next": {"/orders"}}, withCookies(cs[1])).want(t, http.StatusSeeOther)
 	if res.Header.Get("Location") != "/orders" {
 		t.Errorf("Location %q", res.Header.Get("Location"))

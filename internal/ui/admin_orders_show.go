@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"supportbot/internal/api"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/orders"
 )
@@ -61,8 +62,7 @@ func (u *UI) showOrders(w http.ResponseWriter, r *http.Request, status int, d ad
 	}
 	staff, err := u.staffUsers(r.Context(), p, r)
 	if err != nil {
-		_, _, fail := problem(w, err)
-		return fail
+		return api.AuthError(w, err)
 	}
 	names := make(map[string]string, len(staff))
 	listed := make(map[string]bool, len(staff))

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"supportbot/internal/api"
 	"supportbot/internal/auth"
 	"supportbot/internal/http/middleware"
 	"supportbot/internal/http/response"
@@ -109,8 +110,7 @@ func (u *UI) showUsers(w http.ResponseWriter, r *http.Request, status int, d adm
 	list, err := u.Auth.ListUsers(r.Context(), p, users.ListFilter{Role: users.Role(d.Role), Limit: usersPageSize + 1, Offset: d.Offset},
 		middleware.AuthMeta(r))
 	if err != nil {
-		_, _, fail := problem(w, err)
-		return fail
+		return api.AuthError(w, err)
 	}
 	if len(list) > usersPageSize {
 		list, d.HasNext, d.NextOffset = list[:usersPageSize], true, d.Offset+usersPageSize

@@ -12,6 +12,7 @@ type loginData struct {
 	Email        string // kept after a failed attempt; never the password
 	Error        string // why the last attempt failed
 	Resume       bool   // a refresh cookie is present: offer to continue the session
+	AutoResume   bool   // …and login.js may do it at once (not when it just tried: ?continued=1)
 	Registration bool   // REGISTRATION_OPEN: link to the register page
 }
 
@@ -25,7 +26,11 @@ func (u *UI) loginShow(w http.ResponseWriter, r *http.Request) error {
 		return seeOther(w, r, landing(next, id.Role), "")
 	}
 	_, resume := u.Cookies.Refresh(r)
-	p := u.newPage(r, "Sign in", loginData{Next: next, Resume: resume, Registration: u.Auth.Config().RegistrationOpen}, "login.js")
+	// login.js comes back with ?continued=1 after continuing the session (or
+	// finding another tab had). Still signed out then means the session is
+	// gone whatever the cookie says: offer the button, never loop.
+	auto := resume && r.URL.Query().Get("continued") == ""
+	p := u.newPage(r, "Sign in", loginData{Next: next, Resume: resume, AutoResume: auto, Registration: u.Auth.Config().RegistrationOpen}, "login.js")
 	p.Section = "login"
 	return u.show(w, http.StatusOK, "login", p)
 }

@@ -54,5 +54,9 @@ async function run() {
 }
 
 if (expires > 0) {
+  // Tell the other tabs (and the sign-in page) how long this session lasts.
+  if (expires > Number(localStorage.getItem(KEY) || 0)) {
+    localStorage.setItem(KEY, String(expires));
+  }
   schedule();
 }
