@@ -184,5 +184,7 @@ func TestAdminCreatesStaffEnrolsTOTPAndEditsKnowledgeBase(t *testing.T) {
 	admin.open("/admin")
 	admin.waitVisible(`#doctor li[data-status]`)
 	admin.screenshot("admin-dashboard")
-	admin.checkFits("/admin")
+	for _, p := range []string{"/admin", "/admin/users", "/admin/orders", "/admin/kb", "/admin/audit", "/account"} {
+		admin.checkFits(p)
+	}
 }

@@ -54,6 +54,16 @@ func TestCustomerRegistersAndSignsIn(t *testing.T) {
 	dana.waitVisible("#card-notice")
 	dana.waitVisible(`nav.site-nav a[href="/orders"]`)
 	dana.openChat()
+
+	// The access token expired: its cookie gone, and the expiry the tabs
+	// share in the past. The next page goes by the sign-in page, whose
+	// script continues the session from the refresh cookie, and arrives
+	// where it was going without a password.
+	dana.drop("__Host-sb_access")
+	eval[bool](dana, `localStorage.setItem("supportbot.session.expires", String(Date.now() - 1000)) === undefined`)
+	dana.open("/orders")
+	dana.waitFor("the session continued to /orders", `location.pathname === "/orders" && !!document.querySelector('form[action="/logout"]')`)
+
 	dana.signOut()
 	dana.checkClean()
 }
@@ -61,7 +71,7 @@ func TestCustomerRegistersAndSignsIn(t *testing.T) {
 // TestCustomerTracksAndCancelsAnOrder: Alice tracks an order by slot filling
 // ("track my order" → the bot asks which → the number), sees its card, asks
 // to cancel a pending order, confirms with the button and sees the card and
-// her orders page say cancelled. Her pages also fit a 375-pixel phone.
+// her orders page say cancelled. Her pages also fit a 360-pixel phone.
 func TestCustomerTracksAndCancelsAnOrder(t *testing.T) {
 	srv := startServer(t)
 	b := newBrowser(t, srv)

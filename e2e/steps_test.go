@@ -27,6 +27,17 @@ func (tb *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// drop deletes one of the server's cookies from the tab's browser, as its
+// expiry would.
+func (tb *tab) drop(cookie string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, network.DeleteCookies, network.DeleteCookiesParams{Name: cookie, URL: tb.srv.URL}); err != nil {
+		tb.t.Fatalf("%s: delete cookie %s: %v", tb.name, cookie, err)
+	}
+}
+
 // location is the tab's URL, for messages.
 func (tb *tab) location() string {
 	ctx, cancel := context.WithTimeout(tb.ctx, 3*time.Second)
@@ -276,11 +287,11 @@ func newMessageExpr(seq int, sel string) string {
 		.flatMap((li) => Array.from(li.querySelectorAll(%s)))`, seq, js(sel))
 }
 
-// checkFits loads path in a 375-pixel-wide mobile viewport and fails when
+// checkFits loads path in a 360-pixel-wide mobile viewport and fails when
 // the page scrolls sideways, naming the elements that stick out.
 func (tb *tab) checkFits(path string) {
 	tb.t.Helper()
-	tb.do("emulate a 375-pixel-wide phone", chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	tb.do("emulate a 360-pixel-wide phone", chromedp.EmulateViewport(360, 800, chromedp.EmulateMobile))
 	defer tb.do("back to the desktop viewport", chromedp.ResetViewport())
 	tb.open(path)
 	fits := eval[bool](tb, `document.documentElement.scrollWidth <= window.innerWidth`)
@@ -290,7 +301,7 @@ func (tb *tab) checkFits(path string) {
 			.slice(0, 10)
 			.map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') + ' right=' + Math.round(e.getBoundingClientRect().right))`)
 		width := eval[int](tb, `document.documentElement.scrollWidth`)
-		tb.t.Errorf("%s: %s at 375 px wide scrolls sideways (scrollWidth %d > innerWidth); elements past the edge: %v", tb.name, path, width, wide)
+		tb.t.Errorf("%s: %s at 360 px wide scrolls sideways (scrollWidth %d > innerWidth); elements past the edge: %v", tb.name, path, width, wide)
 	}
 }
 
