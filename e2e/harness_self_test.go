@@ -65,3 +65,40 @@ func TestHarnessCatchesViolationsAndConsoleErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestContrastCheckCatchesFaintText proves the contrast check can fail:
+// grey on white and white on a pale background are caught, dark text and
+// large text at 3:1 pass.
+func TestContrastCheckCatchesFaintText(t *testing.T) {
+	requireBrowser(t)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<!doctype html><html lang="en"><title>contrast</title>
+<link rel="stylesheet" href="/c.css">
+<p class="faint">faint grey</p>
+<div class="pale"><span class="white">white on pale</span></div>
+<p class="dark">dark enough</p>
+<p class="large">large at three to one</p>`)
+	})
+	mux.HandleFunc("GET /c.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		fmt.Fprint(w, `.faint{color:#aaa}.pale{background:#9cf}.white{color:#fff}.dark{color:#555}.large{color:#888;font-size:26px}`)
+	})
+	ts := httptest.NewTLSServer(mux)
+	t.Cleanup(ts.Close)
+
+	b := newBrowser(t, &server{URL: ts.URL})
+	tb := b.newTab("contrast self-test")
+	tb.open("/")
+	bad := strings.Join(eval[[]string](tb, lowContrast), "\n")
+	for _, want := range []string{"faint grey", "white on pale"} {
+		if !strings.Contains(bad, want) {
+			t.Errorf("%q not reported; got:\n%s", want, bad)
+		}
+	}
+	for _, fine := range []string{"dark enough", "large at three"} {
+		if strings.Contains(bad, fine) {
+			t.Errorf("%q reported; got:\n%s", fine, bad)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // ---------------------------------------------------------------------------
@@ -263,7 +264,8 @@ func (tb *tab) say(text string) (before int, bot string) {
 	tb.t.Helper()
 	before = tb.lastSeq()
 	tb.fill("#chat-text", text)
-	tb.do("send "+js(text), click("#chat-send"))
+	// With the keyboard, as the page says: Enter sends.
+	tb.do("send "+js(text)+" with Enter", chromedp.SendKeys("#chat-text", kb.Enter))
 	tb.waitFor("the message "+js(text)+" in the chat log", fmt.Sprintf(`Array.from(document.querySelectorAll('#chat-log li.msg[data-sender="customer"]'))
 		.some((li) => Number(li.dataset.seq) > %d && li.querySelector('.msg-text') && li.querySelector('.msg-text').textContent.includes(%s))`, before, js(text)))
 	tb.waitFor("a bot answer to "+js(text), fmt.Sprintf(`Array.from(document.querySelectorAll('#chat-log li.msg[data-sender="bot"]'))
@@ -302,6 +304,52 @@ func (tb *tab) checkFits(path string) {
 			.map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') + ' right=' + Math.round(e.getBoundingClientRect().right))`)
 		width := eval[int](tb, `document.documentElement.scrollWidth`)
 		tb.t.Errorf("%s: %s at 360 px wide scrolls sideways (scrollWidth %d > innerWidth); elements past the edge: %v", tb.name, path, width, wide)
+	}
+	tb.checkContrast(path)
+}
+
+// lowContrast lists the visible text whose colour against its background
+// is below WCAG 2.1's AA contrast (4.5:1, or 3:1 for large text: 24 px, or
+// 18.66 px bold). The background is the first ancestor's that is not
+// transparent, over white; SVG charts are left out (their labels are
+// checked as text of the data tables beside them).
+const lowContrast = `(() => {
+  const parse = (c) => { const m = c.match(/[\d.]+/g) || [0, 0, 0, 0]; return [+m[0], +m[1], +m[2], m.length > 3 ? +m[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3]));
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = [255, 255, 255];
+    for (const c of layers.reverse()) bg = over(c, bg);
+    return bg;
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest("svg") || !el.getClientRects().length) continue;
+    const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim() !== "");
+    if (!own) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === "hidden" || +st.opacity === 0) continue;
+    const fg = parse(st.color), bg = background(el);
+    const a = lum(over(fg, bg)), b = lum(bg);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(st.fontSize), bold = +st.fontWeight >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) bad.push(el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") + " \"" + el.textContent.trim().slice(0, 30) + "\" " + ratio.toFixed(2) + ":1");
+  }
+  return bad.slice(0, 10);
+})()`
+
+// checkContrast fails when text on the page is below WCAG AA contrast
+// (issue 5, "sufficient contrast").
+func (tb *tab) checkContrast(path string) {
+	tb.t.Helper()
+	if bad := eval[[]string](tb, lowContrast); len(bad) > 0 {
+		tb.t.Errorf("%s: %s has text below WCAG AA contrast: %v", tb.name, path, bad)
 	}
 }
 
