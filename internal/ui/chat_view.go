@@ -149,10 +149,6 @@ func confirmFor(intent bot.Intent, suggestions []string) *confirmView {
 // orderCard looks up the order numbered n for c. Any failure leaves a card
 // with the number only: the conversation stays readable, and a store
 // failure is logged.
-// cardPages bounds how many pages of a customer's or agent's orders a
-// chat page reads to find the orders its messages name.
-const cardPages = 10
-
 // orderCards returns a card for each order number, by number. A card shows
 // the order only when the viewer may read it; otherwise just the number.
 //
@@ -183,7 +179,7 @@ func (u *UI) orderCards(ctx context.Context, c conversations.Caller, numbers []s
 	}
 	missing := len(numbers)
 	page := orders.Page{Limit: orders.MaxPageLimit}
-	for range cardPages {
+	for range maxScanPages {
 		res, err := u.Orders.List(ctx, c, page)
 		if err != nil {
 			u.cardFailed(ctx, c, err)
