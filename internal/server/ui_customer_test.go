@@ -459,3 +459,27 @@ func TestReloadingTheChatAddsNoAccessDenials(t *testing.T) {
 		t.Errorf("reloading the chat recorded %d more access.denied events", got-asked)
 	}
 }
+
+// An admin may read a customer's chat, but only the customer writes to the
+// bot: the page shows no typing box, quick replies or confirmation buttons
+// (which would answer 404), and points to the staff console.
+func TestAdminReadsACustomersChatReadOnly(t *testing.T) {
+	f := newIdentityFixture(t, nil)
+	alice := f.account(users.RoleCustomer, "alice@example.com")
+	admin := f.account(users.RoleAdmin, "admin@example.com")
+	asAlice := f.custSignIn(alice)
+	conv := f.custStartChat(asAlice)
+	f.custSay(asAlice, conv, "track my order")
+	if page := f.custPage("/chat/"+conv, asAlice); !strings.Contains(page, `id="chat-form"`) {
+		t.Fatal("the customer has no typing box")
+	}
+	page := f.custPage("/chat/"+conv, f.custSignIn(admin))
+	if !strings.Contains(page, `id="chat-read-only"`) || !strings.Contains(page, `href="/staff/conversations/`+conv+`"`) {
+		t.Errorf("no read-only notice pointing to the console:\n%s", page)
+	}
+	for _, gone := range []string{`id="chat-form"`, `class="quick-replies"`, `class="confirm-actions"`, `data-chat-form`} {
+		if strings.Contains(page, gone) {
+			t.Errorf("an admin reading the chat gets %s", gone)
+		}
+	}
+}

@@ -26,6 +26,9 @@ type conversationData struct {
 	Draft       string // what the customer typed, after a refusal (card data removed)
 	DraftLen    int
 	Error       string // why the last message was refused
+	// ReadOnly: an admin reading a customer's conversation. Only its
+	// customer writes to the bot; the admin answers from the staff console.
+	ReadOnly bool
 }
 
 // statusWords is a conversation status in the customer's words.
@@ -73,7 +76,8 @@ func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, proble
 			d.StatusText = s.Text
 		}
 	}
-	if d.Closed {
+	d.ReadOnly = conv.CustomerID != c.Actor.UserID
+	if d.Closed || d.ReadOnly {
 		d.Log.PostURL = ""
 	}
 	p := u.newPage(r, "Chat", d, "chat.js")
