@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"supportbot/internal/audit"
-	"supportbot/internal/http/cookie"
 	"supportbot/internal/users"
 )
 
@@ -19,54 +18,9 @@ import (
 // viewer) through the real router, signed in with the session cookies a
 // browser holds.
 
-// adminFixture is the identity fixture with the admin pages' sources wired
-// as serve wires them: a hash-chained audit store (which the auth service
-// and the middleware also record to), the bot as FAQ searcher, the chat's
-// activity and a checklist.
-type adminFixture struct {
-	*idFixture
-	trail *audit.Store
-}
-
-func newAdminFixture(t *testing.T) *adminFixture {
-	t.Helper()
-	f := newIdentityFixture(t, nil)
-	return &adminFixture{idFixture: f, trail: f.trail}
-}
-
-// browser signs u in and returns the option that sends its session
-// cookies, as a browser does.
-func (f *adminFixture) browser(u users.User) reqOpt {
-	f.t.Helper()
-	_, res := f.login(u)
-	access, refresh := res.cookie(cookie.AccessName), res.cookie(cookie.RefreshName)
-	if access == nil || refresh == nil {
-		f.t.Fatalf("no session cookies: %v", res.Header["Set-Cookie"])
-	}
-	return withCookies(access, refresh)
-}
-
-// page GETs path as a browser and checks the page's strict-CSP rules.
-func (f *adminFixture) page(t *testing.T, path string, as reqOpt, status int) string {
-	t.Helper()
-	res := f.call("GET", path, nil, as).want(t, status)
-	if ct := res.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
-		t.Fatalf("GET %s: Content-Type %q", path, ct)
-	}
-	assertStrictHTML(t, res.Body)
-	return res.Body
-}
-
-// submit posts a form as a browser does: URL-encoded, from our own origin.
-func (f *adminFixture) submit(t *testing.T, path string, form url.Values, as reqOpt) result {
-	t.Helper()
-	return f.call("POST", path, form.Encode(), as,
-		withHeader("Content-Type", "application/x-www-form-urlencoded"), withHeader("Sec-Fetch-Site", "same-origin"))
-}
-
 // chatAnswer asks question in a fresh conversation of the customer and
 // returns the entry the bot answered with and its text.
-func (f *adminFixture) chatAnswer(t *testing.T, as reqOpt, question string) (string, string) {
+func (f *idFixture) chatAnswer(t *testing.T, as reqOpt, question string) (string, string) {
 	t.Helper()
 	tr := f.say(as, f.startChat(as).Conversation.ID, question)
 	id := ""
@@ -86,7 +40,7 @@ func wantParts(t *testing.T, html string, parts ...string) {
 }
 
 func TestAdminPagesAreForAdminsOnly(t *testing.T) {
-	f := newAdminFixture(t)
+	f := newIdentityFixture(t, nil)
 	support := f.browser(f.account(users.RoleSupport, "sam@example.com"))
 	customer := f.browser(f.account(users.RoleCustomer, "alice@example.com"))
 	pages := []string{"/admin", "/admin/kb", "/admin/kb?q=shipping", "/admin/kb/new", "/admin/kb/shipping-times", "/admin/audit"}
@@ -96,7 +50,7 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	}{{"support", support}, {"customer", customer}} {
 		for _, path := range pages {
 			t.Run(who.name+" GET "+path, func(t *testing.T) {
-				html := f.page(t, path, who.as, http.StatusForbidden)
+				html := f.page(path, who.as).want(t, http.StatusForbidden).Body
 				if strings.Contains(html, "shipping-times") || strings.Contains(html, `id="doctor"`) {
 					t.Error("the error page shows admin data")
 				}
@@ -108,7 +62,7 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 				if strings.HasSuffix(path, "/delete") {
 					form = url.Values{}
 				}
-				f.submit(t, path, form, who.as).want(t, http.StatusForbidden)
+				f.postForm(path, form, who.as).want(t, http.StatusForbidden)
 			})
 		}
 	}
@@ -126,15 +80,15 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 // TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt: issue 5's admin
 // flow — an edit made in the form is the bot's answer in the next chat.
 func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
-	f := newAdminFixture(t)
+	f := newIdentityFixture(t, nil)
 	admin := f.browser(f.account(users.RoleAdmin, "ada@example.com"))
 	_, alice := f.signedIn(users.RoleCustomer, "alice@example.com")
 	const question = "How long does shipping take?"
 
-	list := f.page(t, "/admin/kb", admin, http.StatusOK)
+	list := f.page("/admin/kb", admin).want(t, http.StatusOK).Body
 	wantParts(t, list, `<table id="kb-table"`, `<tr data-entry="shipping-times">`, `<a class="edit" href="/admin/kb/shipping-times">`, `id="kb-new"`)
 
-	form := f.page(t, "/admin/kb/shipping-times", admin, http.StatusOK)
+	form := f.page("/admin/kb/shipping-times", admin).want(t, http.StatusOK).Body
 	wantParts(t, form, `<form id="faq-form"`, `action="/admin/kb/shipping-times"`, `id="faq-id" name="id"`, "readonly", `id="faq-delete"`)
 	if id, _ := f.chatAnswer(t, alice, question); id != "shipping-times" {
 		t.Fatalf("before the edit the bot answered with %q", id)
@@ -144,7 +98,7 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 		// Browsers send a textarea's line breaks as CRLF; the bot's answer
 		// keeps them as LF.
 		const answer = "Orders leave our warehouse the same day.\nThey arrive in 1 to 2 working days."
-		res := f.submit(t, "/admin/kb/shipping-times", url.Values{
+		res := f.postForm("/admin/kb/shipping-times", url.Values{
 			"id": {"shipping-times"}, "question": {question}, "paraphrases": {"When will my parcel arrive?\r\nhow fast is delivery"},
 			"answer": {strings.ReplaceAll(answer, "\n", "\r\n")}, "tags": {"shipping, delivery speed"},
 		}, admin).want(t, http.StatusSeeOther)
@@ -158,14 +112,14 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 		if strings.Join(e.Paraphrases, "|") != "When will my parcel arrive?|how fast is delivery" || strings.Join(e.Tags, "|") != "shipping|delivery|speed" {
 			t.Errorf("stored %q / %q", e.Paraphrases, e.Tags)
 		}
-		html := f.page(t, "/admin/kb?notice=entry_updated", admin, http.StatusOK)
+		html := f.page("/admin/kb?notice=entry_updated", admin).want(t, http.StatusOK).Body
 		wantParts(t, html, `class="flash"`, "the bot uses it now")
 	})
 
 	t.Run("a new entry gets an id from its question and answers at once", func(t *testing.T) {
-		f.page(t, "/admin/kb/new", admin, http.StatusOK)
+		f.page("/admin/kb/new", admin).want(t, http.StatusOK)
 		const q, answer = "Do you offer gift wrapping?", "Yes: tick gift wrap at checkout, free of charge."
-		res := f.submit(t, "/admin/kb", url.Values{"id": {""}, "question": {q}, "paraphrases": {"Can you gift wrap my order?\ngift wrap"},
+		res := f.postForm("/admin/kb", url.Values{"id": {""}, "question": {q}, "paraphrases": {"Can you gift wrap my order?\ngift wrap"},
 			"answer": {answer}, "tags": {"gifts"}}, admin).want(t, http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/admin/kb?notice=entry_created" {
 			t.Errorf("Location = %q", loc)
@@ -179,15 +133,15 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 	})
 
 	t.Run("a deleted entry is no longer an answer", func(t *testing.T) {
-		res := f.submit(t, "/admin/kb/do-you-offer-gift-wrapping/delete", url.Values{}, admin).want(t, http.StatusSeeOther)
+		res := f.postForm("/admin/kb/do-you-offer-gift-wrapping/delete", url.Values{}, admin).want(t, http.StatusSeeOther)
 		if loc := res.Header.Get("Location"); loc != "/admin/kb?notice=entry_deleted" {
 			t.Errorf("Location = %q", loc)
 		}
 		if id, _ := f.chatAnswer(t, alice, "Do you offer gift wrapping?"); id == "do-you-offer-gift-wrapping" {
 			t.Fatal("the bot still answers with a deleted entry")
 		}
-		f.page(t, "/admin/kb/do-you-offer-gift-wrapping", admin, http.StatusNotFound)
-		f.submit(t, "/admin/kb/do-you-offer-gift-wrapping", url.Values{"question": {"Gift wrap?"}, "answer": {"No."}}, admin).want(t, http.StatusNotFound)
+		f.page("/admin/kb/do-you-offer-gift-wrapping", admin).want(t, http.StatusNotFound)
+		f.postForm("/admin/kb/do-you-offer-gift-wrapping", url.Values{"question": {"Gift wrap?"}, "answer": {"No."}}, admin).want(t, http.StatusNotFound)
 	})
 
 	t.Run("a cross-site form post is refused", func(t *testing.T) {
@@ -202,7 +156,7 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 // TestInvalidEntryShowsTheProblemAndChangesNothing: a refused save comes
 // back as the form with the reason and what was typed, status 400.
 func TestInvalidEntryShowsTheProblemAndChangesNothing(t *testing.T) {
-	f := newAdminFixture(t)
+	f := newIdentityFixture(t, nil)
 	admin := f.browser(f.account(users.RoleAdmin, "ada@example.com"))
 	before, err := f.kb.Get(context.Background(), "shipping-times")
 	if err != nil {
@@ -235,7 +189,7 @@ func TestInvalidEntryShowsTheProblemAndChangesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := f.submit(t, tt.path, tt.form, admin).want(t, http.StatusBadRequest)
+			res := f.postForm(tt.path, tt.form, admin).want(t, http.StatusBadRequest)
 			assertStrictHTML(t, res.Body)
 			wantParts(t, res.Body, append(tt.want, `id="faq-error" role="alert"`, `<form id="faq-form"`,
 				"A new answer with &lt;b&gt;markup&lt;/b&gt; that must survive the error.</textarea>")...)
@@ -249,15 +203,15 @@ func TestInvalidEntryShowsTheProblemAndChangesNothing(t *testing.T) {
 		t.Error("a refused save created an entry")
 	}
 	t.Run("a form the schema refuses is a 400 before the handler", func(t *testing.T) {
-		f.submit(t, "/admin/kb/shipping-times", url.Values{"question": {"Where?"}, "answer": {"Here."}, "extra": {"x"}}, admin).want(t, http.StatusBadRequest)
-		f.submit(t, "/admin/kb/shipping-times", url.Values{"question": {"Where?"}}, admin).want(t, http.StatusBadRequest)
+		f.postForm("/admin/kb/shipping-times", url.Values{"question": {"Where?"}, "answer": {"Here."}, "extra": {"x"}}, admin).want(t, http.StatusBadRequest)
+		f.postForm("/admin/kb/shipping-times", url.Values{"question": {"Where?"}}, admin).want(t, http.StatusBadRequest)
 	})
 }
 
 func TestTryAQuestionShowsTheMatchingEntryAndScore(t *testing.T) {
-	f := newAdminFixture(t)
+	f := newIdentityFixture(t, nil)
 	admin := f.browser(f.account(users.RoleAdmin, "ada@example.com"))
-	html := f.page(t, "/admin/kb?q="+url.QueryEscape("how long does shipping take"), admin, http.StatusOK)
+	html := f.page("/admin/kb?q="+url.QueryEscape("how long does shipping take"), admin).want(t, http.StatusOK).Body
 	wantParts(t, html, `<form id="kb-try"`, `value="how long does shipping take"`, `<ol id="kb-try-results"`,
 		`<li data-entry="shipping-times" data-role="answer">`, "The bot answers with this", "the bot answers with “How long does delivery take?” (shipping-times)")
 	m := regexp.MustCompile(`<li data-entry="shipping-times"[^>]*>(?s:.*?)<span class="score">([0-9.]+)</span>`).FindStringSubmatch(html)
@@ -273,13 +227,13 @@ func TestTryAQuestionShowsTheMatchingEntryAndScore(t *testing.T) {
 	}
 
 	t.Run("an order question is not a knowledge-base answer", func(t *testing.T) {
-		html := f.page(t, "/admin/kb?q="+url.QueryEscape("where is my order ORD001"), admin, http.StatusOK)
+		html := f.page("/admin/kb?q="+url.QueryEscape("where is my order ORD001"), admin).want(t, http.StatusOK).Body
 		if strings.Contains(html, `data-role="answer"`) {
 			t.Errorf("an order question is answered from the knowledge base:\n%s", html)
 		}
 	})
 	t.Run("card numbers are removed before the bot sees them", func(t *testing.T) {
-		html := f.page(t, "/admin/kb?q="+url.QueryEscape("can I pay with 4111 1111 1111 1111"), admin, http.StatusOK)
+		html := f.page("/admin/kb?q="+url.QueryEscape("can I pay with 4111 1111 1111 1111"), admin).want(t, http.StatusOK).Body
 		if strings.Contains(html, "4111") {
 			t.Error("the page echoes the card number")
 		}
@@ -292,7 +246,7 @@ func TestTryAQuestionShowsTheMatchingEntryAndScore(t *testing.T) {
 }
 
 func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
-	f := newAdminFixture(t)
+	f := newIdentityFixture(t, nil)
 	ctx := context.Background()
 	// Some history: a failed sign-in, a warning from a system job.
 	victim := f.account(users.RoleCustomer, "victim@example.com")
@@ -303,7 +257,7 @@ func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
 	admin := f.account(users.RoleAdmin, "ada@example.com")
 	as := f.browser(admin)
 
-	html := f.page(t, "/admin/audit", as, http.StatusOK)
+	html := f.page("/admin/audit", as).want(t, http.StatusOK).Body
 	wantParts(t, html, `<form id="audit-filters"`, `<table id="audit-table"`, `<p id="chain-status" class="chain-status" data-ok="true"`,
 		"auth.login_failed", "backup.failed", `disk &lt;full&gt; &amp; &#34;busy&#34;`, "203.0.113.9", "auth.login_succeeded")
 	total, err := f.trail.Verify(ctx)
@@ -312,27 +266,27 @@ func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
 	}
 
 	t.Run("filters narrow the table", func(t *testing.T) {
-		html := f.page(t, "/admin/audit?type=auth.login_failed", as, http.StatusOK)
+		html := f.page("/admin/audit?type=auth.login_failed", as).want(t, http.StatusOK).Body
 		rows := regexp.MustCompile(`<tr data-id="`).FindAllString(html, -1)
 		if len(rows) != 1 || !strings.Contains(html, "auth.login_failed") || strings.Contains(html, ">backup.failed<") {
 			t.Errorf("%d rows for auth.login_failed:\n%s", len(rows), html)
 		}
-		html = f.page(t, "/admin/audit?level=WARNING&actor=", as, http.StatusOK)
+		html = f.page("/admin/audit?level=WARNING&actor=", as).want(t, http.StatusOK).Body
 		if strings.Contains(html, ">auth.login_succeeded<") || !strings.Contains(html, ">backup.failed<") {
 			t.Errorf("level filter:\n%s", html)
 		}
-		html = f.page(t, "/admin/audit?actor="+admin.ID, as, http.StatusOK)
+		html = f.page("/admin/audit?actor="+admin.ID, as).want(t, http.StatusOK).Body
 		if !strings.Contains(html, ">auth.login_succeeded<") || strings.Contains(html, ">backup.failed<") {
 			t.Errorf("actor filter:\n%s", html)
 		}
 		future := f.clock.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04")
-		html = f.page(t, "/admin/audit?since="+future, as, http.StatusOK)
+		html = f.page("/admin/audit?since="+future, as).want(t, http.StatusOK).Body
 		if strings.Contains(html, `<tr data-id="`) || !strings.Contains(html, "No events match") {
 			t.Errorf("since filter:\n%s", html)
 		}
 	})
 	t.Run("a bad filter is explained, not searched", func(t *testing.T) {
-		html := f.page(t, "/admin/audit?level=LOUD", as, http.StatusBadRequest)
+		html := f.page("/admin/audit?level=LOUD", as).want(t, http.StatusBadRequest).Body
 		wantParts(t, html, `id="audit-error" role="alert"`, `id="chain-status"`)
 		if strings.Contains(html, `<table id="audit-table"`) {
 			t.Error("a bad filter listed events")
@@ -342,18 +296,18 @@ func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
 		if _, err := f.db.SQL().ExecContext(ctx, `UPDATE audit_events SET details = 'nothing happened' WHERE id = 2`); err != nil {
 			t.Fatal(err)
 		}
-		html := f.page(t, "/admin/audit", as, http.StatusOK)
+		html := f.page("/admin/audit", as).want(t, http.StatusOK).Body
 		wantParts(t, html, `data-ok="false"`, "The hash chain is broken at event #2", "INCIDENT_RESPONSE")
 	})
 }
 
 func TestDashboardShowsTheChecklistAndCharts(t *testing.T) {
-	f := newAdminFixture(t)
+	f := newIdentityFixture(t, nil)
 	admin := f.account(users.RoleAdmin, "ada@example.com")
 	customer := f.account(users.RoleCustomer, "alice@example.com")
 
 	t.Run("an idle shop has empty charts", func(t *testing.T) {
-		html := f.page(t, "/admin", f.browser(admin), http.StatusOK)
+		html := f.page("/admin", f.browser(admin)).want(t, http.StatusOK).Body
 		wantParts(t, html, `<ul id="doctor"`, `<li data-status="PASS">`, `<li data-status="FAIL">`, `<li data-status="WARN">`,
 			"Fix: set TLS_CERT_FILE", "1 failing, 1 to review, 1 passing",
 			`<figure id="chart-turns"`, `<figure id="chart-intents"`, `<figure id="chart-failed-logins"`,
@@ -383,7 +337,7 @@ func TestDashboardShowsTheChecklistAndCharts(t *testing.T) {
 		f.call("POST", "/api/v1/auth/login", loginBody(customer.Email, "not the password")).want(t, http.StatusUnauthorized)
 	}
 
-	html := f.page(t, "/admin", f.browser(admin), http.StatusOK)
+	html := f.page("/admin", f.browser(admin)).want(t, http.StatusOK).Body
 	figure := func(id string) string {
 		t.Helper()
 		m := regexp.MustCompile(`(?s)<figure id="` + id + `".*?</figure>`).FindString(html)

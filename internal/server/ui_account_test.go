@@ -57,9 +57,9 @@ func wantSignedOut(t *testing.T, res result, notice string) {
 func TestAccountPage(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 
-	page := f.custPage("/account", as)
+	page := f.page("/account", as).want(f.t, http.StatusOK).Body
 	for _, want := range []string{`id="profile-form"`, `value="Name alice"`, "alice@example.com", `id="password-form"`,
 		`id="twofa-enroll-form"`, `id="twofa-password"`, `id="twofa-enroll-submit"`, `<table id="sessions"`, `id="revoke-all"`,
 		`<a href="/account" aria-current="page">`} {
@@ -81,7 +81,7 @@ func TestAccountPage(t *testing.T) {
 		if loc := custSeeOther(t, res); loc != "/account?notice=saved" {
 			t.Errorf("Location %q", loc)
 		}
-		page := f.custPage("/account?notice=saved", as)
+		page := f.page("/account?notice=saved", as).want(f.t, http.StatusOK).Body
 		for _, want := range []string{`value="Alice Liddell"`, `value="&#43;31 20 555 0100"`, `class="flash"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("page lacks %s", want)
@@ -106,7 +106,7 @@ func TestAccountPage(t *testing.T) {
 func TestAccountPasswordChange(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 	change := func(current, next, confirm string) result {
 		return f.postForm("/account/password", url.Values{"current_password": {current}, "new_password": {next}, "new_password_confirm": {confirm}}, as)
 	}
@@ -157,7 +157,7 @@ func TestAccountTwoFactor(t *testing.T) {
 	// limit (its own tests are the auth package's).
 	f := newIdentityFixture(t, func(s *idSetup) { s.cfg.LoginMaxAttempts = 20 })
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 
 	t.Run("enrolment needs the password", func(t *testing.T) {
 		res := f.postForm("/account/2fa/enroll", url.Values{"password": {"Wrong-Password-99-x"}}, as)
@@ -214,7 +214,7 @@ func TestAccountTwoFactor(t *testing.T) {
 		if n := len(recoveryLi.FindAllString(res.Body, -1)); n != auth.RecoveryCodeCount {
 			t.Errorf("%d recovery codes, want %d", n, auth.RecoveryCodeCount)
 		}
-		page := f.custPage("/account", as)
+		page := f.page("/account", as).want(f.t, http.StatusOK).Body
 		if !strings.Contains(page, `id="twofa-disable-form"`) || strings.Contains(page, "recovery-codes") {
 			t.Error("account page does not show two-factor as on, or shows the codes again")
 		}
@@ -248,11 +248,11 @@ func TestAccountSessions(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
 	bob := f.account(users.RoleCustomer, "bob@example.com")
-	here, there := f.custSignIn(alice), f.custSignIn(alice)
-	asBob := f.custSignIn(bob)
-	_, bobSession := sessionIDs(t, f.custPage("/account", asBob))
+	here, there := f.browser(alice), f.browser(alice)
+	asBob := f.browser(bob)
+	_, bobSession := sessionIDs(t, f.page("/account", asBob).want(f.t, http.StatusOK).Body)
 
-	ids, current := sessionIDs(t, f.custPage("/account", here))
+	ids, current := sessionIDs(t, f.page("/account", here).want(f.t, http.StatusOK).Body)
 	if len(ids) != 2 || current == "" || ids[0] != current {
 		t.Fatalf("sessions %v, current %q: want two, this one first", ids, current)
 	}
@@ -266,7 +266,7 @@ func TestAccountSessions(t *testing.T) {
 		if res.cookie("__Host-sb_access") != nil {
 			t.Error("revoking another session touched this browser's cookies")
 		}
-		if ids, _ := sessionIDs(t, f.custPage("/account", here)); len(ids) != 1 || ids[0] != current {
+		if ids, _ := sessionIDs(t, f.page("/account", here).want(f.t, http.StatusOK).Body); len(ids) != 1 || ids[0] != current {
 			t.Errorf("sessions after revoke = %v", ids)
 		}
 		// Its refresh token no longer works.
@@ -277,7 +277,7 @@ func TestAccountSessions(t *testing.T) {
 			res := f.call("POST", "/account/sessions/"+id+"/revoke", nil, here, withHeader("Sec-Fetch-Site", "same-origin")).want(t, http.StatusNotFound)
 			assertStrictHTML(t, res.Body)
 		}
-		if ids, _ := sessionIDs(t, f.custPage("/account", asBob)); len(ids) != 1 {
+		if ids, _ := sessionIDs(t, f.page("/account", asBob).want(f.t, http.StatusOK).Body); len(ids) != 1 {
 			t.Error("bob's session was revoked")
 		}
 	})
@@ -289,7 +289,7 @@ func TestAccountSessions(t *testing.T) {
 		wantSignedOut(t, f.call("POST", "/account/sessions/"+current+"/revoke", nil, here, withHeader("Sec-Fetch-Site", "same-origin")), "signed_out")
 	})
 	t.Run("sign out everywhere ends every session at once", func(t *testing.T) {
-		one, two := f.custSignIn(alice), f.custSignIn(alice)
+		one, two := f.browser(alice), f.browser(alice)
 		wantSignedOut(t, f.call("POST", "/account/sessions/revoke-all", nil, one, withHeader("Sec-Fetch-Site", "same-origin")), "sessions_revoked")
 		for _, as := range []reqOpt{one, two} {
 			if loc := custSeeOther(t, f.call("GET", "/account", nil, as)); !strings.HasPrefix(loc, "/login?next=") {

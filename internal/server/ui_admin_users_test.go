@@ -24,15 +24,15 @@ func TestAdminUserPagesAreAdminsOnly(t *testing.T) {
 	for name, as := range map[string]reqOpt{"customer": asCustomer, "support": asSupport} {
 		t.Run(name, func(t *testing.T) {
 			for _, path := range []string{"/admin/users", "/admin/orders"} {
-				res := f.staffPage(path, as).want(t, http.StatusForbidden)
+				res := f.page(path, as).want(t, http.StatusForbidden)
 				if strings.Contains(res.Body, "kim@example.com") {
 					t.Errorf("%s leaks accounts", path)
 				}
 			}
-			f.staffPost("/admin/users", url.Values{"role": {"admin"}, "email": {"evil@example.com"}, "name": {"Evil"}, "password": {testPassword}}, as).
+			f.postForm("/admin/users", url.Values{"role": {"admin"}, "email": {"evil@example.com"}, "name": {"Evil"}, "password": {testPassword}}, as).
 				want(t, http.StatusForbidden)
-			f.staffPost("/admin/users/"+target.ID, url.Values{"change": {"disable"}}, as).want(t, http.StatusForbidden)
-			f.staffPost("/admin/orders/ORD001/assign", url.Values{"staff_id": {""}}, as).want(t, http.StatusForbidden)
+			f.postForm("/admin/users/"+target.ID, url.Values{"change": {"disable"}}, as).want(t, http.StatusForbidden)
+			f.postForm("/admin/orders/ORD001/assign", url.Values{"staff_id": {""}}, as).want(t, http.StatusForbidden)
 		})
 	}
 	if u, err := f.store.Get(context.Background(), target.ID); err != nil || u.Disabled {
@@ -51,7 +51,7 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("the page lists accounts with the create form", func(t *testing.T) {
-		html := f.staffPage("/admin/users", asAdmin).want(t, http.StatusOK).Body
+		html := f.page("/admin/users", asAdmin).want(t, http.StatusOK).Body
 		for _, want := range []string{`<form id="staff-create-form"`, `id="new-role"`, `id="new-email"`, `id="new-name"`, `id="new-password"`,
 			`id="staff-create-submit"`, `<table id="users-table"`, `<tr data-user="` + admin.ID + `"`, `class="tag">you</span>`} {
 			if !strings.Contains(html, want) {
@@ -64,13 +64,13 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 	})
 	var sam users.User
 	t.Run("create a support account", func(t *testing.T) {
-		f.staffPost("/admin/users", url.Values{"role": {"support"}, "email": {"sam@example.com"}, "name": {"Sam Agent"}, "password": {testPassword}}, asAdmin).
+		f.postForm("/admin/users", url.Values{"role": {"support"}, "email": {"sam@example.com"}, "name": {"Sam Agent"}, "password": {testPassword}}, asAdmin).
 			staffSeeOther(t, "/admin/users?notice=user_created")
 		var err error
 		if sam, err = f.store.GetByEmail(ctx, "sam@example.com"); err != nil || sam.Role != users.RoleSupport || sam.Name != "Sam Agent" {
 			t.Fatalf("created %+v, %v", sam, err)
 		}
-		html := f.staffPage("/admin/users?notice=user_created", asAdmin).Body
+		html := f.page("/admin/users?notice=user_created", asAdmin).Body
 		if !strings.Contains(html, `<tr data-user="`+sam.ID+`" data-role="support">`) || !strings.Contains(html, "The account is created.") {
 			t.Errorf("list lacks the new account:\n%s", html)
 		}
@@ -80,7 +80,7 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 		}
 	})
 	t.Run("a weak password is refused inline, rule by rule, without echoing it", func(t *testing.T) {
-		res := f.staffPost("/admin/users", url.Values{"role": {"admin"}, "email": {"weak@example.com"}, "name": {"Weak"}, "password": {"short1"}}, asAdmin).
+		res := f.postForm("/admin/users", url.Values{"role": {"admin"}, "email": {"weak@example.com"}, "name": {"Weak"}, "password": {"short1"}}, asAdmin).
 			want(t, http.StatusBadRequest)
 		assertStrictHTML(t, res.Body)
 		if !strings.Contains(res.Body, `id="staff-create-error" role="alert"`) || !strings.Contains(res.Body, `value="weak@example.com"`) ||
@@ -92,35 +92,35 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 		}
 	})
 	t.Run("a registered email is refused inline", func(t *testing.T) {
-		res := f.staffPost("/admin/users", url.Values{"role": {"support"}, "email": {"sam@example.com"}, "name": {"Sam Again"}, "password": {testPassword}}, asAdmin).
+		res := f.postForm("/admin/users", url.Values{"role": {"support"}, "email": {"sam@example.com"}, "name": {"Sam Again"}, "password": {testPassword}}, asAdmin).
 			want(t, http.StatusBadRequest)
 		if !strings.Contains(res.Body, "already registered") || !strings.Contains(res.Body, `role="alert"`) {
 			t.Errorf("page:\n%s", res.Body)
 		}
 	})
 	t.Run("a customer cannot be created here", func(t *testing.T) {
-		f.staffPost("/admin/users", url.Values{"role": {"customer"}, "email": {"c@example.com"}, "name": {"C"}, "password": {testPassword}}, asAdmin).
+		f.postForm("/admin/users", url.Values{"role": {"customer"}, "email": {"c@example.com"}, "name": {"C"}, "password": {testPassword}}, asAdmin).
 			want(t, http.StatusBadRequest)
 	})
 	t.Run("change the role", func(t *testing.T) {
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"admin"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"admin"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.Role != users.RoleAdmin {
 			t.Errorf("role = %s, want admin", u.Role)
 		}
 		if len(f.events(auth.EventAdminRoleChanged)) != 1 {
 			t.Errorf("role events = %v", f.events(auth.EventAdminRoleChanged))
 		}
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"role"}}, asAdmin).want(t, http.StatusBadRequest)
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"root"}}, asAdmin).want(t, http.StatusBadRequest)
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"support"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}}, asAdmin).want(t, http.StatusBadRequest)
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"root"}}, asAdmin).want(t, http.StatusBadRequest)
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"support"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
 	})
 	t.Run("disable and enable", func(t *testing.T) {
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"disable"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
-		html := f.staffPage("/admin/users", asAdmin).Body
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"disable"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		html := f.page("/admin/users", asAdmin).Body
 		if !strings.Contains(html, `<tr data-user="`+sam.ID+`" data-role="support" data-disabled="true">`) || !strings.Contains(html, `value="enable"`) {
 			t.Errorf("disabled account not shown so")
 		}
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"enable"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"enable"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.Disabled {
 			t.Error("still disabled")
 		}
@@ -129,11 +129,11 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 		for range 5 {
 			f.call("POST", "/api/v1/auth/login", loginBody(sam.Email, "Wrong-Password-123")).want(t, http.StatusUnauthorized)
 		}
-		html := f.staffPage("/admin/users", asAdmin).Body
+		html := f.page("/admin/users", asAdmin).Body
 		if !regexp.MustCompile(`data-user="`+sam.ID+`"[^>]*data-locked="true"`).MatchString(html) || !strings.Contains(html, "Locked until <time") {
 			t.Fatalf("lock not shown:\n%s", html)
 		}
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"unlock"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"unlock"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.Locked(f.clock.Now()) || u.FailedLogins != 0 {
 			t.Errorf("after unlock: %+v", u)
 		}
@@ -141,34 +141,34 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 	})
 	t.Run("reset two-factor", func(t *testing.T) {
 		f.enableTOTP(sam)
-		html := f.staffPage("/admin/users", asAdmin).Body
+		html := f.page("/admin/users", asAdmin).Body
 		if !strings.Contains(html, `value="reset_2fa"`) || !strings.Contains(html, `data-2fa="on"`) {
 			t.Fatal("2FA state not shown")
 		}
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"reset_2fa"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"reset_2fa"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.TOTPEnabled {
 			t.Error("2FA still on")
 		}
 	})
 	t.Run("the role filter", func(t *testing.T) {
-		html := f.staffPage("/admin/users?role=admin", asAdmin).want(t, http.StatusOK).Body
+		html := f.page("/admin/users?role=admin", asAdmin).want(t, http.StatusOK).Body
 		if strings.Contains(html, sam.Email) || !strings.Contains(html, admin.Email) {
 			t.Errorf("filter by admin shows the wrong accounts")
 		}
-		f.staffPage("/admin/users?role=root", asAdmin).want(t, http.StatusBadRequest)
-		f.staffPage("/admin/users?offset=-1", asAdmin).want(t, http.StatusBadRequest)
+		f.page("/admin/users?role=root", asAdmin).want(t, http.StatusBadRequest)
+		f.page("/admin/users?offset=-1", asAdmin).want(t, http.StatusBadRequest)
 	})
 	t.Run("an unknown account is 404", func(t *testing.T) {
 		for _, id := range []string{missingID, "nope"} {
-			f.staffPost("/admin/users/"+id, url.Values{"change": {"disable"}}, asAdmin).want(t, http.StatusNotFound)
+			f.postForm("/admin/users/"+id, url.Values{"change": {"disable"}}, asAdmin).want(t, http.StatusNotFound)
 		}
 	})
 	t.Run("a stray field is refused", func(t *testing.T) {
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"disable"}, "admin": {"1"}}, asAdmin).want(t, http.StatusBadRequest)
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"disable"}, "role": {"admin"}}, asAdmin).want(t, http.StatusBadRequest)
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"disable"}, "admin": {"1"}}, asAdmin).want(t, http.StatusBadRequest)
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"disable"}, "role": {"admin"}}, asAdmin).want(t, http.StatusBadRequest)
 	})
 	t.Run("cross-origin posts are refused", func(t *testing.T) {
-		f.staffPost("/admin/users/"+sam.ID, url.Values{"change": {"disable"}}, asAdmin, withHeader("Sec-Fetch-Site", "cross-site")).
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"disable"}}, asAdmin, withHeader("Sec-Fetch-Site", "cross-site")).
 			want(t, http.StatusForbidden)
 		if u, _ := f.store.Get(ctx, sam.ID); u.Disabled {
 			t.Error("a cross-origin post disabled the account")
@@ -184,7 +184,7 @@ func TestAdminLastAdminGuard(t *testing.T) {
 	admin, asAdmin := f.staffAs(users.RoleAdmin, "ada@example.com")
 	for _, change := range []url.Values{{"change": {"role"}, "role": {"support"}}, {"change": {"disable"}}} {
 		t.Run(change.Get("change"), func(t *testing.T) {
-			res := f.staffPost("/admin/users/"+admin.ID, change, asAdmin).want(t, http.StatusForbidden)
+			res := f.postForm("/admin/users/"+admin.ID, change, asAdmin).want(t, http.StatusForbidden)
 			assertStrictHTML(t, res.Body)
 			if !strings.Contains(res.Body, `id="users-error" role="alert">Admins cannot demote or disable their own account`) ||
 				!strings.Contains(res.Body, `<table id="users-table"`) {
@@ -209,7 +209,7 @@ func TestAdminAssignsOrders(t *testing.T) {
 	f.order("ORD002", alice.ID, kim.ID, orders.StatusShipped)
 
 	t.Run("the list shows assignees and offers support staff", func(t *testing.T) {
-		html := f.staffPage("/admin/orders", asAdmin).want(t, http.StatusOK).Body
+		html := f.page("/admin/orders", asAdmin).want(t, http.StatusOK).Body
 		for _, want := range []string{`<table id="orders-table"`, `<tr data-order="ORD001" data-status="pending">`,
 			`<tr data-order="ORD002" data-status="shipped" data-assignee="` + kim.ID + `">`, `action="/admin/orders/ORD001/assign"`,
 			`<select id="assign-ORD001" name="staff_id">`, `<option value="` + sam.ID + `">Name sam (sam@example.com)</option>`,
@@ -223,8 +223,8 @@ func TestAdminAssignsOrders(t *testing.T) {
 		}
 	})
 	t.Run("assign", func(t *testing.T) {
-		f.staffPost("/admin/orders/ORD001/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).staffSeeOther(t, "/admin/orders?notice=order_assigned")
-		html := f.staffPage("/admin/orders?notice=order_assigned", asAdmin).Body
+		f.postForm("/admin/orders/ORD001/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).staffSeeOther(t, "/admin/orders?notice=order_assigned")
+		html := f.page("/admin/orders?notice=order_assigned", asAdmin).Body
 		if !strings.Contains(html, `<tr data-order="ORD001" data-status="pending" data-assignee="`+sam.ID+`">`) || !strings.Contains(html, "The order is assigned.") {
 			t.Errorf("page after assigning:\n%s", html)
 		}
@@ -233,41 +233,41 @@ func TestAdminAssignsOrders(t *testing.T) {
 		}
 		// Sam now sees the order beside Alice's conversations.
 		conv := f.staffHandOff(alice.ID)
-		if html := f.staffPage("/staff/conversations/"+conv.ID, asSam).Body; !strings.Contains(html, `data-order="ORD001"`) || strings.Contains(html, `data-order="ORD002"`) {
+		if html := f.page("/staff/conversations/"+conv.ID, asSam).Body; !strings.Contains(html, `data-order="ORD001"`) || strings.Contains(html, `data-order="ORD002"`) {
 			t.Errorf("Sam's view of Alice's orders is wrong")
 		}
 	})
 	t.Run("unassign", func(t *testing.T) {
-		f.staffPost("/admin/orders/ORD002/assign", url.Values{"staff_id": {""}}, asAdmin).staffSeeOther(t, "/admin/orders?notice=order_assigned")
-		if html := f.staffPage("/admin/orders", asAdmin).Body; !strings.Contains(html, `<tr data-order="ORD002" data-status="shipped">`) {
+		f.postForm("/admin/orders/ORD002/assign", url.Values{"staff_id": {""}}, asAdmin).staffSeeOther(t, "/admin/orders?notice=order_assigned")
+		if html := f.page("/admin/orders", asAdmin).Body; !strings.Contains(html, `<tr data-order="ORD002" data-status="shipped">`) {
 			t.Error("ORD002 still assigned")
 		}
 	})
 	t.Run("someone who is not support staff is refused inline", func(t *testing.T) {
-		res := f.staffPost("/admin/orders/ORD001/assign", url.Values{"staff_id": {alice.ID}}, asAdmin).want(t, http.StatusBadRequest)
+		res := f.postForm("/admin/orders/ORD001/assign", url.Values{"staff_id": {alice.ID}}, asAdmin).want(t, http.StatusBadRequest)
 		assertStrictHTML(t, res.Body)
 		if !strings.Contains(res.Body, `id="assign-error" role="alert"`) {
 			t.Errorf("page:\n%s", res.Body)
 		}
 	})
 	t.Run("an unknown order is 404", func(t *testing.T) {
-		f.staffPost("/admin/orders/ORD9999/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).want(t, http.StatusNotFound)
-		f.staffPost("/admin/orders/x'--/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).want(t, http.StatusNotFound)
+		f.postForm("/admin/orders/ORD9999/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).want(t, http.StatusNotFound)
+		f.postForm("/admin/orders/x'--/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).want(t, http.StatusNotFound)
 	})
 	t.Run("pages follow the cursor", func(t *testing.T) {
 		for i := range orders.MaxPageLimit {
 			f.order(fmt.Sprintf("ORD5%05d", i), alice.ID, "", orders.StatusPending)
 		}
-		html := f.staffPage("/admin/orders", asAdmin).Body
+		html := f.page("/admin/orders", asAdmin).Body
 		m := regexp.MustCompile(`href="/admin/orders\?cursor=([^"]+)" rel="next"`).FindStringSubmatch(html)
 		if m == nil {
 			t.Fatal("no next page link")
 		}
 		first := strings.Count(html, "<tr data-order=")
-		next := f.staffPage("/admin/orders?cursor="+m[1], asAdmin).want(t, http.StatusOK).Body
+		next := f.page("/admin/orders?cursor="+m[1], asAdmin).want(t, http.StatusOK).Body
 		if n := strings.Count(next, "<tr data-order="); first != orders.MaxPageLimit || n != 2 {
 			t.Errorf("pages of %d and %d orders, want %d and 2", first, n, orders.MaxPageLimit)
 		}
-		f.staffPage("/admin/orders?cursor=forged", asAdmin).want(t, http.StatusBadRequest)
+		f.page("/admin/orders?cursor=forged", asAdmin).want(t, http.StatusBadRequest)
 	})
 }

@@ -22,33 +22,6 @@ import (
 // session in the HttpOnly cookies), each page checked under the strict-CSP
 // rules.
 
-// custSignIn signs u in with the sign-in form and returns the session
-// cookies as the browser sends them back.
-func (f *idFixture) custSignIn(u users.User) reqOpt {
-	f.t.Helper()
-	res := f.postForm("/login", url.Values{"email": {u.Email}, "password": {testPassword}}).want(f.t, http.StatusSeeOther)
-	a, r := res.cookie("__Host-sb_access"), res.cookie("__Host-sb_refresh")
-	if a == nil || r == nil {
-		f.t.Fatalf("sign-in set no session cookies: %v", res.Header.Values("Set-Cookie"))
-	}
-	return withCookies(&http.Cookie{Name: a.Name, Value: a.Value}, &http.Cookie{Name: r.Name, Value: r.Value})
-}
-
-// custPage GETs a page, wants 200 HTML under the strict-CSP rules and
-// returns its body.
-func (f *idFixture) custPage(path string, as reqOpt) string {
-	f.t.Helper()
-	res := f.call("GET", path, nil, as).want(f.t, http.StatusOK)
-	if ct := res.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
-		f.t.Fatalf("GET %s: Content-Type %q", path, ct)
-	}
-	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
-		f.t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
-	}
-	assertStrictHTML(f.t, res.Body)
-	return res.Body
-}
-
 // custSeeOther wants a 303 and returns where it goes.
 func custSeeOther(t *testing.T, res result) string {
 	t.Helper()
@@ -78,7 +51,7 @@ func (f *idFixture) custSay(as reqOpt, conv, text string) string {
 	if loc != "/chat/"+conv {
 		f.t.Fatalf("after a message: Location %q", loc)
 	}
-	return f.custPage(loc, as)
+	return f.page(loc, as).want(f.t, http.StatusOK).Body
 }
 
 var (
@@ -113,11 +86,11 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 	f.order("ORD001", alice.ID, "", orders.StatusShipped)
 	f.order("ORD003", alice.ID, "", orders.StatusPending)
 	f.order("ORD010", bob.ID, "", orders.StatusShipped)
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 
 	var conv string
 	t.Run("the chat starts from the start screen", func(t *testing.T) {
-		start := f.custPage("/chat", as)
+		start := f.page("/chat", as).want(f.t, http.StatusOK).Body
 		for _, want := range []string{`id="chat-new"`, `action="/chat"`, `id="card-notice"`, `<a href="/chat" aria-current="page">`} {
 			if !strings.Contains(start, want) {
 				t.Errorf("start screen lacks %s", want)
@@ -127,7 +100,7 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 		if loc := custSeeOther(t, f.call("GET", "/chat", nil, as)); loc != "/chat/"+conv {
 			t.Errorf("GET /chat with an open conversation went to %q", loc)
 		}
-		page := f.custPage("/chat/"+conv+"?notice=conversation_open", as)
+		page := f.page("/chat/"+conv+"?notice=conversation_open", as).want(f.t, http.StatusOK).Body
 		for _, want := range []string{
 			`<section id="chat"`, `data-conversation="` + conv + `"`, `data-fragment-url="/chat/` + conv + `/messages"`,
 			`data-events-url="/api/v1/conversations/` + conv + `/events"`, `<ol id="chat-log"`, `aria-live="polite"`,
@@ -193,7 +166,7 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 	})
 
 	t.Run("the fragment is the new list items only", func(t *testing.T) {
-		page := f.custPage("/chat/"+conv, as)
+		page := f.page("/chat/"+conv, as).want(f.t, http.StatusOK).Body
 		last := lastSeq(t, page)
 		res := f.call("GET", "/chat/"+conv+"/messages?after="+strconv.Itoa(last-2), nil, as).want(t, http.StatusOK)
 		if ct, cc := res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"); ct != "text/html; charset=utf-8" || cc != "no-store" {
@@ -235,7 +208,7 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 func TestCustomerChatRemovesCardData(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 	conv := f.custStartChat(as)
 	page := f.custSay(as, conv, "my card is 4111 1111 1111 1111, exp 12/29, cvv 123")
 	for _, leak := range []string{"4111 1111", "4111111111111111", "12/29", "cvv 123"} {
@@ -262,12 +235,12 @@ func TestCustomerChatRemovesCardData(t *testing.T) {
 func TestCustomerChatFormRules(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 	conv := f.custStartChat(as)
 	path := "/chat/" + conv + "/messages"
 	stored := func() int {
 		t.Helper()
-		return lastSeq(t, f.custPage("/chat/"+conv, as))
+		return lastSeq(t, f.page("/chat/"+conv, as).want(f.t, http.StatusOK).Body)
 	}
 	before := stored()
 
@@ -345,7 +318,7 @@ func TestCustomerChatFormRules(t *testing.T) {
 			t.Error("a closed conversation still offers to write")
 		}
 		// With no open conversation, /chat is the start screen again.
-		start := f.custPage("/chat", as)
+		start := f.page("/chat", as).want(f.t, http.StatusOK).Body
 		if !strings.Contains(start, `id="chat-new"`) || !strings.Contains(start, `href="/chat/`+conv+`"`) {
 			t.Error("the start screen does not offer a new conversation and the old one")
 		}
@@ -357,10 +330,10 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 	alice := f.account(users.RoleCustomer, "alice@example.com")
 	bob := f.account(users.RoleCustomer, "bob@example.com")
 	agent := f.account(users.RoleSupport, "agent@example.com")
-	asAlice, asBob := f.custSignIn(alice), f.custSignIn(bob)
+	asAlice, asBob := f.browser(alice), f.browser(bob)
 	bobs := f.custStartChat(asBob)
 	f.custSay(asBob, bobs, "hello")
-	bobLast := lastSeq(t, f.custPage("/chat/"+bobs, asBob))
+	bobLast := lastSeq(t, f.page("/chat/"+bobs, asBob).want(f.t, http.StatusOK).Body)
 
 	t.Run("another customer's conversation is not found", func(t *testing.T) {
 		for _, path := range []string{"/chat/" + bobs, "/chat/" + bobs + "/messages?after=0", "/chat/00000000000000000000000000000000", "/chat/not-an-id"} {
@@ -371,7 +344,7 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 			}
 		}
 		f.postForm("/chat/"+bobs+"/messages", url.Values{"text": {"hi bob"}}, asAlice).want(t, http.StatusNotFound)
-		if got := lastSeq(t, f.custPage("/chat/"+bobs, asBob)); got != bobLast {
+		if got := lastSeq(t, f.page("/chat/"+bobs, asBob).want(f.t, http.StatusOK).Body); got != bobLast {
 			t.Errorf("alice wrote into bob's conversation: %d → %d", bobLast, got)
 		}
 		if len(f.events("access.denied")) == 0 {
@@ -379,13 +352,13 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 		}
 	})
 	t.Run("her /chat is her own, never his", func(t *testing.T) {
-		page := f.custPage("/chat", asAlice)
+		page := f.page("/chat", asAlice).want(f.t, http.StatusOK).Body
 		if strings.Contains(page, bobs) {
 			t.Error("alice's start screen names bob's conversation")
 		}
 	})
 	t.Run("staff do not use the customer chat and signed-out browsers sign in", func(t *testing.T) {
-		asAgent := f.custSignIn(agent)
+		asAgent := f.browser(agent)
 		f.call("GET", "/chat", nil, asAgent).want(t, http.StatusForbidden)
 		f.call("GET", "/orders", nil, asAgent).want(t, http.StatusForbidden)
 		for _, path := range []string{"/chat", "/chat/" + bobs, "/orders", "/account"} {
@@ -403,9 +376,9 @@ func TestCustomerOrdersPage(t *testing.T) {
 	f.order("ORD001", alice.ID, "", orders.StatusShipped)
 	f.order("ORD003", alice.ID, "", orders.StatusCancelled)
 	f.order("ORD010", bob.ID, "", orders.StatusShipped)
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 
-	page := f.custPage("/orders", as)
+	page := f.page("/orders", as).want(f.t, http.StatusOK).Body
 	rows := regexp.MustCompile(`<tr data-order="([A-Z0-9]+)">`).FindAllStringSubmatch(page, -1)
 	if len(rows) != 2 {
 		t.Fatalf("rows = %v, want alice's two orders", rows)
@@ -423,7 +396,7 @@ func TestCustomerOrdersPage(t *testing.T) {
 
 	t.Run("no orders", func(t *testing.T) {
 		carol := f.account(users.RoleCustomer, "carol@example.com")
-		if page := f.custPage("/orders", f.custSignIn(carol)); !strings.Contains(page, "You have no orders yet.") {
+		if page := f.page("/orders", f.browser(carol)).want(f.t, http.StatusOK).Body; !strings.Contains(page, "You have no orders yet.") {
 			t.Error("no empty state")
 		}
 	})
@@ -438,7 +411,7 @@ func TestReloadingTheChatAddsNoAccessDenials(t *testing.T) {
 	bob := f.account(users.RoleCustomer, "bob@example.com")
 	f.order("ORD7001", alice.ID, "", orders.StatusShipped)
 	f.order("ORD7002", bob.ID, "", orders.StatusShipped)
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 	conv := f.custStartChat(as)
 	f.custSay(as, conv, "where is ORD7002")
 	f.custSay(as, conv, "where is ORD7001")
@@ -447,7 +420,7 @@ func TestReloadingTheChatAddsNoAccessDenials(t *testing.T) {
 		t.Fatal("asking about another customer's order was not audited")
 	}
 	for range 3 {
-		page := f.custPage("/chat/"+conv, as)
+		page := f.page("/chat/"+conv, as).want(f.t, http.StatusOK).Body
 		if !strings.Contains(page, `data-order="ORD7001"`) || !strings.Contains(page, `data-status="shipped"`) {
 			t.Fatalf("her own order's card is missing or has no status:\n%s", page)
 		}
@@ -467,13 +440,13 @@ func TestAdminReadsACustomersChatReadOnly(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
 	admin := f.account(users.RoleAdmin, "admin@example.com")
-	asAlice := f.custSignIn(alice)
+	asAlice := f.browser(alice)
 	conv := f.custStartChat(asAlice)
 	f.custSay(asAlice, conv, "track my order")
-	if page := f.custPage("/chat/"+conv, asAlice); !strings.Contains(page, `id="chat-form"`) {
+	if page := f.page("/chat/"+conv, asAlice).want(f.t, http.StatusOK).Body; !strings.Contains(page, `id="chat-form"`) {
 		t.Fatal("the customer has no typing box")
 	}
-	page := f.custPage("/chat/"+conv, f.custSignIn(admin))
+	page := f.page("/chat/"+conv, f.browser(admin)).want(f.t, http.StatusOK).Body
 	if !strings.Contains(page, `id="chat-read-only"`) || !strings.Contains(page, `href="/staff/conversations/`+conv+`"`) {
 		t.Errorf("no read-only notice pointing to the console:\n%s", page)
 	}

@@ -51,7 +51,7 @@ func TestRefusedStaffReplyComesBackWithoutCardData(t *testing.T) {
 	sam, asSam := f.staffAs(users.RoleSupport, "sam@example.com")
 	conv := f.conversation(alice.ID, conversations.StatusWithAgent, sam.ID)
 	long := "her card is 4111 1111 1111 1111 " + strings.Repeat("x", maxMessageChars+10)
-	res := f.staffPost("/staff/conversations/"+conv.ID+"/replies", url.Values{"text": {long}}, asSam).want(t, http.StatusBadRequest)
+	res := f.postForm("/staff/conversations/"+conv.ID+"/replies", url.Values{"text": {long}}, asSam).want(t, http.StatusBadRequest)
 	if !strings.Contains(res.Body, `id="reply-text"`) {
 		t.Fatalf("no reply box on the refusal page:\n%s", res.Body)
 	}
@@ -67,7 +67,7 @@ func TestRefusedStaffReplyComesBackWithoutCardData(t *testing.T) {
 func TestRefusedDraftIsRedactedLikeTheService(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.custSignIn(alice)
+	as := f.browser(alice)
 	conv := f.custStartChat(as)
 	for _, sep := range []string{"\x01", "\x7f"} {
 		long := "card 4111" + sep + "1111 1111 1111 " + strings.Repeat("x", maxMessageChars+10)
@@ -90,7 +90,7 @@ func TestSignedInPagesSpendTheUserRateLimit(t *testing.T) {
 	alice := f.account(users.RoleCustomer, "alice@example.com")
 	bob := f.account(users.RoleCustomer, "bob@example.com")
 	bobs := f.conversation(bob.ID, conversations.StatusBot, "")
-	asAlice := f.custSignIn(alice)
+	asAlice := f.browser(alice)
 	ip := fromIP("198.51.100.7")
 
 	apiLimited := false
@@ -106,7 +106,7 @@ func TestSignedInPagesSpendTheUserRateLimit(t *testing.T) {
 
 	// A fresh customer, from her own address: only the pages' own limits
 	// stand in the way.
-	asCarol := f.custSignIn(f.account(users.RoleCustomer, "carol@example.com"))
+	asCarol := f.browser(f.account(users.RoleCustomer, "carol@example.com"))
 	created, denied := 0, len(f.events("access.denied"))
 	for range 3 * limit {
 		if f.call("POST", "/chat", nil, asCarol, withHeader("Sec-Fetch-Site", "same-origin")).Status == http.StatusSeeOther {
@@ -134,7 +134,7 @@ func TestSignedInPagesSpendTheUserRateLimit(t *testing.T) {
 func TestPendingEnrolmentCodeGuessesAreLimited(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
-	stolen := f.custSignIn(alice)
+	stolen := f.browser(alice)
 	secret, _, _, err := f.svc.BeginEnrollment(t.Context(), alice.ID) // Alice began, then left it
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +193,7 @@ func TestFormBodiesAreBounded(t *testing.T) {
 func TestCORSOriginsCannotPostUIForms(t *testing.T) {
 	f := newIdentityFixture(t, nil) // CORSAllowedOrigins: https://shop.example
 	u := f.account(users.RoleCustomer, "ines@example.com")
-	as := f.custSignIn(u)
+	as := f.browser(u)
 	res := f.call("POST", "/account/sessions/revoke-all", nil, as,
 		withHeader("Origin", "https://shop.example"), withHeader("Sec-Fetch-Site", "same-site"))
 	if res.Status != http.StatusForbidden {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"supportbot/internal/conversations"
-	"supportbot/internal/http/cookie"
 	"supportbot/internal/orders"
 	"supportbot/internal/users"
 )
@@ -21,46 +20,11 @@ import (
 // signed in with the session cookie as a browser sends it, forms posted
 // same-origin as application/x-www-form-urlencoded.
 
-// staffSession signs u in over the API and returns the session as a
-// browser holds it: the access cookie (the fixture serves production
-// cookie names).
-func (f *idFixture) staffSession(u users.User) reqOpt {
-	f.t.Helper()
-	s, _ := f.login(u)
-	return withCookies(&http.Cookie{Name: cookie.AccessName, Value: s.AccessToken})
-}
-
 // staffAs creates an account of role and returns it signed in as a browser.
 func (f *idFixture) staffAs(role users.Role, email string) (users.User, reqOpt) {
 	f.t.Helper()
 	u := f.account(role, email)
-	return u, f.staffSession(u)
-}
-
-// staffFormRequest is a form post as a browser sends it from one of our pages.
-func (f *idFixture) staffFormRequest(path string, form url.Values, opts ...reqOpt) *http.Request {
-	f.t.Helper()
-	all := append([]reqOpt{
-		withHeader("Content-Type", "application/x-www-form-urlencoded"),
-		withHeader("Sec-Fetch-Site", "same-origin"),
-	}, opts...)
-	return f.request("POST", path, form.Encode(), all...)
-}
-
-// staffPost sends a form post (see staffFormRequest).
-func (f *idFixture) staffPost(path string, form url.Values, opts ...reqOpt) result {
-	f.t.Helper()
-	return f.send(f.staffFormRequest(path, form, opts...))
-}
-
-// staffPage fetches a page and checks the strict-CSP rules on it.
-func (f *idFixture) staffPage(path string, as reqOpt) result {
-	f.t.Helper()
-	res := f.call("GET", path, nil, as)
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
-		assertStrictHTML(f.t, res.Body)
-	}
-	return res
+	return u, f.browser(u)
 }
 
 // staffSeeOther fails unless r is a 303 to location.
@@ -98,7 +62,7 @@ func TestStaffConsoleAccess(t *testing.T) {
 	_, asAdmin := f.staffAs(users.RoleAdmin, "ada@example.com")
 
 	t.Run("a customer is refused", func(t *testing.T) {
-		res := f.staffPage("/staff", asCustomer).want(t, http.StatusForbidden)
+		res := f.page("/staff", asCustomer).want(t, http.StatusForbidden)
 		if !strings.Contains(res.Body, res.Header.Get("X-Request-Id")) {
 			t.Error("the error page lacks the request ID")
 		}
@@ -111,7 +75,7 @@ func TestStaffConsoleAccess(t *testing.T) {
 	})
 	for name, as := range map[string]reqOpt{"support": asSupport, "admin": asAdmin} {
 		t.Run(name+" sees the console", func(t *testing.T) {
-			res := f.staffPage("/staff", as).want(t, http.StatusOK)
+			res := f.page("/staff", as).want(t, http.StatusOK)
 			if !strings.Contains(res.Body, "<h1>Support console</h1>") || !strings.Contains(res.Body, `href="/staff" aria-current="page"`) {
 				t.Errorf("not the console:\n%s", res.Body)
 			}
@@ -142,7 +106,7 @@ func TestStaffConsoleShowsQueueAndOwnOnly(t *testing.T) {
 
 	for name, as := range map[string]reqOpt{"support": asSam, "admin": asAdmin} {
 		t.Run(name, func(t *testing.T) {
-			html := f.staffPage("/staff", as).want(t, http.StatusOK).Body
+			html := f.page("/staff", as).want(t, http.StatusOK).Body
 			if got := staffRows(html, "queue"); len(got) != 2 || got[0] != first.ID || got[1] != second.ID {
 				t.Errorf("queue = %v, want [%s %s], oldest first", got, first.ID, second.ID)
 			}
@@ -170,7 +134,7 @@ func TestStaffConsoleShowsQueueAndOwnOnly(t *testing.T) {
 	t.Run("another agent's conversation is 404 and audited", func(t *testing.T) {
 		for _, id := range []string{theirs.ID, withBot.ID, missingID, "not-an-id"} {
 			for _, path := range []string{"/staff/conversations/" + id, "/staff/conversations/" + id + "/messages?after=0"} {
-				res := f.staffPage(path, asSam)
+				res := f.page(path, asSam)
 				if res.Status != http.StatusNotFound || strings.Contains(res.Body, "Welcome") {
 					t.Errorf("GET %s = %d, want 404", path, res.Status)
 				}
@@ -181,7 +145,7 @@ func TestStaffConsoleShowsQueueAndOwnOnly(t *testing.T) {
 		}
 	})
 	t.Run("a queued conversation can be read before claiming", func(t *testing.T) {
-		html := f.staffPage("/staff/conversations/"+first.ID, asSam).want(t, http.StatusOK).Body
+		html := f.page("/staff/conversations/"+first.ID, asSam).want(t, http.StatusOK).Body
 		for _, want := range []string{`<section id="chat"`, `data-events-url="/api/v1/conversations/` + first.ID + `/events"`,
 			`data-fragment-url="/staff/conversations/` + first.ID + `/messages"`, `<ol id="chat-log"`, `data-sender="bot"`,
 			`action="/staff/conversations/` + first.ID + `/claim"`, "No orders of this customer are assigned to you"} {
@@ -212,8 +176,8 @@ func TestStaffClaimReplyClose(t *testing.T) {
 	page := "/staff/conversations/" + conv.ID
 
 	t.Run("claim", func(t *testing.T) {
-		f.staffPost(page+"/claim", nil, asSam).staffSeeOther(t, page+"?notice=claimed")
-		html := f.staffPage(page+"?notice=claimed", asSam).want(t, http.StatusOK).Body
+		f.postForm(page+"/claim", nil, asSam).staffSeeOther(t, page+"?notice=claimed")
+		html := f.page(page+"?notice=claimed", asSam).want(t, http.StatusOK).Body
 		for _, want := range []string{`class="flash" role="status">You have claimed the conversation.`,
 			`<form id="reply-form" method="post" action="` + page + `/replies" data-chat-form>`, `<textarea id="reply-text" name="text"`,
 			`id="reply-send"`, `<form id="close-form"`, "A member of our support team has joined the conversation."} {
@@ -221,7 +185,7 @@ func TestStaffClaimReplyClose(t *testing.T) {
 				t.Errorf("page lacks %q", want)
 			}
 		}
-		if got := staffRows(f.staffPage("/staff", asSam).Body, "mine"); len(got) != 1 || got[0] != conv.ID {
+		if got := staffRows(f.page("/staff", asSam).Body, "mine"); len(got) != 1 || got[0] != conv.ID {
 			t.Errorf("mine = %v after the claim", got)
 		}
 		if n := len(f.events("conversation.claimed")); n != 1 {
@@ -229,7 +193,7 @@ func TestStaffClaimReplyClose(t *testing.T) {
 		}
 	})
 	t.Run("the customer's orders assigned to the agent are beside it", func(t *testing.T) {
-		html := f.staffPage(page, asSam).Body
+		html := f.page(page, asSam).Body
 		i := strings.Index(html, `<section id="customer-orders"`)
 		if i < 0 {
 			t.Fatal("no #customer-orders")
@@ -246,13 +210,13 @@ func TestStaffClaimReplyClose(t *testing.T) {
 	})
 	var lastSeq string
 	t.Run("reply", func(t *testing.T) {
-		html := f.staffPage(page, asSam).Body
+		html := f.page(page, asSam).Body
 		m := regexp.MustCompile(`data-last-seq="(\d+)"`).FindStringSubmatch(html)
 		if m == nil {
 			t.Fatal("no data-last-seq")
 		}
 		lastSeq = m[1]
-		f.staffPost(page+"/replies", url.Values{"text": {"Hi Alice, Sam here. <b>How</b> can I help?"}}, asSam).staffSeeOther(t, page+"?notice=replied")
+		f.postForm(page+"/replies", url.Values{"text": {"Hi Alice, Sam here. <b>How</b> can I help?"}}, asSam).staffSeeOther(t, page+"?notice=replied")
 		hist := decodeAs[conversationPageJSON](t, f.call("GET", "/api/v1/conversations/"+conv.ID, nil, asAliceAPI).want(t, 200))
 		last := hist.Messages[len(hist.Messages)-1]
 		if last.Sender != "agent" || last.AuthorID != sam.ID || last.Text != "Hi Alice, Sam here. <b>How</b> can I help?" {
@@ -268,43 +232,43 @@ func TestStaffClaimReplyClose(t *testing.T) {
 			strings.Contains(res.Body, "<b>How") || strings.Contains(res.Body, "<html") || strings.Contains(res.Body, "joined the conversation") {
 			t.Errorf("fragment = %s", res.Body)
 		}
-		f.staffPage(page+"/messages?after=x", asSam).want(t, http.StatusBadRequest)
+		f.page(page+"/messages?after=x", asSam).want(t, http.StatusBadRequest)
 	})
 	t.Run("an empty reply is refused inline", func(t *testing.T) {
-		res := f.staffPost(page+"/replies", url.Values{"text": {"   "}}, asSam).want(t, http.StatusBadRequest)
+		res := f.postForm(page+"/replies", url.Values{"text": {"   "}}, asSam).want(t, http.StatusBadRequest)
 		assertStrictHTML(t, res.Body)
 		if !strings.Contains(res.Body, `id="reply-error" class="console-alert" role="alert" data-chat-error>`) {
 			t.Errorf("no inline error:\n%s", res.Body)
 		}
 	})
 	t.Run("another agent cannot reply, claim or close", func(t *testing.T) {
-		asKim := f.staffSession(kim)
-		f.staffPost(page+"/replies", url.Values{"text": {"hijack"}}, asKim).want(t, http.StatusNotFound)
-		f.staffPost(page+"/close", nil, asKim).want(t, http.StatusNotFound)
-		f.staffPost(page+"/claim", nil, asKim).staffSeeOther(t, "/staff?notice=claim_lost")
+		asKim := f.browser(kim)
+		f.postForm(page+"/replies", url.Values{"text": {"hijack"}}, asKim).want(t, http.StatusNotFound)
+		f.postForm(page+"/close", nil, asKim).want(t, http.StatusNotFound)
+		f.postForm(page+"/claim", nil, asKim).staffSeeOther(t, "/staff?notice=claim_lost")
 	})
 	t.Run("close", func(t *testing.T) {
-		f.staffPost(page+"/close", nil, asSam).staffSeeOther(t, page+"?notice=closed")
-		html := f.staffPage(page, asSam).want(t, http.StatusOK).Body
+		f.postForm(page+"/close", nil, asSam).staffSeeOther(t, page+"?notice=closed")
+		html := f.page(page, asSam).want(t, http.StatusOK).Body
 		if !strings.Contains(html, `data-status="closed"`) || strings.Contains(html, `id="reply-form"`) || strings.Contains(html, `id="close-form"`) {
 			t.Errorf("closed page:\n%s", html)
 		}
-		if got := staffRows(f.staffPage("/staff", asSam).Body, "mine"); len(got) != 0 {
+		if got := staffRows(f.page("/staff", asSam).Body, "mine"); len(got) != 0 {
 			t.Errorf("mine = %v after closing", got)
 		}
 		if n := len(f.events("conversation.closed")); n != 1 {
 			t.Errorf("%d close events, want 1", n)
 		}
-		res := f.staffPost(page+"/replies", url.Values{"text": {"still there?"}}, asSam).want(t, http.StatusBadRequest)
+		res := f.postForm(page+"/replies", url.Values{"text": {"still there?"}}, asSam).want(t, http.StatusBadRequest)
 		if !strings.Contains(res.Body, "data-chat-error>This conversation is closed") {
 			t.Errorf("no inline refusal:\n%s", res.Body)
 		}
 	})
 	t.Run("a customer cannot use the console's forms", func(t *testing.T) {
-		asAlice := f.staffSession(alice)
+		asAlice := f.browser(alice)
 		other := f.staffHandOff(alice.ID)
-		f.staffPost("/staff/conversations/"+other.ID+"/claim", nil, asAlice).want(t, http.StatusForbidden)
-		f.staffPost("/staff/conversations/"+other.ID+"/replies", url.Values{"text": {"x"}}, asAlice).want(t, http.StatusForbidden)
+		f.postForm("/staff/conversations/"+other.ID+"/claim", nil, asAlice).want(t, http.StatusForbidden)
+		f.postForm("/staff/conversations/"+other.ID+"/replies", url.Values{"text": {"x"}}, asAlice).want(t, http.StatusForbidden)
 	})
 }
 
@@ -319,7 +283,7 @@ func TestStaffConcurrentClaimLosesGracefully(t *testing.T) {
 	for round := range 5 {
 		conv := f.staffHandOff(alice.ID)
 		path := "/staff/conversations/" + conv.ID + "/claim"
-		reqs := []*http.Request{f.staffFormRequest(path, nil, asSam), f.staffFormRequest(path, nil, asKim)}
+		reqs := []*http.Request{f.formRequest(path, nil, asSam), f.formRequest(path, nil, asKim)}
 		locs := make([]string, len(reqs))
 		var wg sync.WaitGroup
 		for i, r := range reqs {
@@ -338,7 +302,7 @@ func TestStaffConcurrentClaimLosesGracefully(t *testing.T) {
 			t.Fatalf("round %d: answers %q, want one winner and one friendly loser", round, locs)
 		}
 	}
-	html := f.staffPage("/staff?notice=claim_lost", asKim).want(t, http.StatusOK).Body
+	html := f.page("/staff?notice=claim_lost", asKim).want(t, http.StatusOK).Body
 	if !strings.Contains(html, `class="flash" role="status">Someone else claimed that conversation first`) {
 		t.Errorf("no notice:\n%s", html)
 	}
@@ -360,7 +324,7 @@ func TestStaffFormsRefuseCrossOriginPosts(t *testing.T) {
 		"foreign Origin":            func(r *http.Request) { r.Header.Del("Sec-Fetch-Site"); r.Header.Set("Origin", "https://evil.example") },
 	} {
 		t.Run(name, func(t *testing.T) {
-			res := f.staffPost("/staff/conversations/"+conv.ID+"/claim", nil, asSam, opt).want(t, http.StatusForbidden)
+			res := f.postForm("/staff/conversations/"+conv.ID+"/claim", nil, asSam, opt).want(t, http.StatusForbidden)
 			assertStrictHTML(t, res.Body)
 		})
 	}
