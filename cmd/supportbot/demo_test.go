@@ -53,10 +53,13 @@ not json
 }
 
 func TestDemoNeverTouchesPostgreSQL(t *testing.T) {
-	env := devEnv(t)
-	env["DATABASE_URL"] = "postgres://shop@db.example/shop?sslmode=verify-full"
-	code, out, errOut := run(t, env, "demo")
-	if code != 1 || !strings.Contains(errOut, "unset DATABASE_URL") || strings.Contains(out, "PASSWORD") {
-		t.Fatalf("demo on PostgreSQL: exit %d, stdout %q, stderr %q", code, out, errOut)
+	// The scheme in any case: storage opens POSTGRES://… as PostgreSQL too.
+	for _, u := range []string{"postgres://shop@db.example/shop?sslmode=verify-full", "POSTGRESQL://shop@db.example/shop?sslmode=verify-full"} {
+		env := devEnv(t)
+		env["DATABASE_URL"] = u
+		code, out, errOut := run(t, env, "demo")
+		if code != 1 || !strings.Contains(errOut, "unset DATABASE_URL") || strings.Contains(out, "PASSWORD") {
+			t.Fatalf("demo on %s: exit %d, stdout %q, stderr %q", u, code, out, errOut)
+		}
 	}
 }

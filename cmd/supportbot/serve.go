@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -47,7 +46,7 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 		fmt.Fprintf(a.stderr, "supportbot demo: refusing to seed demo accounts outside development (ENV=%q); unset ENV or set ENV=development\n", c.Env)
 		return 1
 	}
-	if demo && isPostgresURL(c.DatabaseURL) {
+	if demo && storage.IsPostgresURL(c.DatabaseURL) {
 		// A shared database is a real shop's: the demo never touches one,
 		// not even to migrate it before finding it has accounts.
 		fmt.Fprintln(a.stderr, "supportbot demo: the demo runs on the embedded SQLite database; unset DATABASE_URL")
@@ -243,9 +242,4 @@ func (k *keys) close() {
 		_ = k.blind.Close()
 	}
 	securemem.Zero(k.auditChain)
-}
-
-// isPostgresURL reports whether DATABASE_URL names PostgreSQL.
-func isPostgresURL(u string) bool {
-	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
 }

@@ -17,6 +17,14 @@ type target struct {
 	path    string // SQLite file; "" means the default file in DataDir
 }
 
+// IsPostgresURL reports whether DATABASE_URL names a PostgreSQL server, by
+// the same reading Open uses (the scheme in any case), so a check made on it
+// cannot disagree with the database that is then opened.
+func IsPostgresURL(raw string) bool {
+	t, err := parseURL(raw)
+	return err == nil && t.dialect == DialectPostgres
+}
+
 // parseURL classifies DATABASE_URL. Its errors echo no part of the URL but
 // its scheme, so a password cannot leak (invariant 5).
 func parseURL(raw string) (target, error) {
