@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"supportbot/internal/http/cookie"
 	"testing"
 
 	"github.com/pquerna/otp"
@@ -44,10 +45,10 @@ func sessionIDs(t *testing.T, html string) (ids []string, current string) {
 // the sign-in page with notice, and both cookies cleared.
 func wantSignedOut(t *testing.T, res result, notice string) {
 	t.Helper()
-	if loc := custSeeOther(t, res); loc != "/login?notice="+notice {
+	if loc := res.seeOther(t); loc != "/login?notice="+notice {
 		t.Errorf("Location %q, want /login?notice=%s", loc, notice)
 	}
-	for _, name := range []string{"__Host-sb_access", "__Host-sb_refresh"} {
+	for _, name := range []string{cookie.AccessName, cookie.RefreshName} {
 		if c := res.cookie(name); c == nil || c.MaxAge >= 0 || c.Value != "" {
 			t.Errorf("cookie %s not cleared: %+v", name, c)
 		}
@@ -78,7 +79,7 @@ func TestAccountPage(t *testing.T) {
 
 	t.Run("the profile is saved", func(t *testing.T) {
 		res := f.postForm("/account/profile", url.Values{"name": {"Alice Liddell"}, "phone": {"+31 20 555 0100"}}, as)
-		if loc := custSeeOther(t, res); loc != "/account?notice=saved" {
+		if loc := res.seeOther(t); loc != "/account?notice=saved" {
 			t.Errorf("Location %q", loc)
 		}
 		page := f.page("/account?notice=saved", as).want(f.t, http.StatusOK).Body
@@ -145,7 +146,7 @@ func TestAccountPasswordChange(t *testing.T) {
 	})
 	t.Run("a good change signs out everywhere", func(t *testing.T) {
 		wantSignedOut(t, change(testPassword, "Green-Teapot-17-Whistles", "Green-Teapot-17-Whistles"), "password_changed")
-		if loc := custSeeOther(t, f.call("GET", "/account", nil, as)); !strings.HasPrefix(loc, "/login?next=") {
+		if loc := f.call("GET", "/account", nil, as).seeOther(t); !strings.HasPrefix(loc, "/login?next=") {
 			t.Errorf("the old session still opens the account (Location %q)", loc)
 		}
 		f.postForm("/login", url.Values{"email": {alice.Email}, "password": {"Green-Teapot-17-Whistles"}}).want(t, http.StatusSeeOther)
@@ -260,10 +261,10 @@ func TestAccountSessions(t *testing.T) {
 
 	t.Run("another session is revoked", func(t *testing.T) {
 		res := f.call("POST", "/account/sessions/"+other+"/revoke", nil, here, withHeader("Sec-Fetch-Site", "same-origin"))
-		if loc := custSeeOther(t, res); loc != "/account?notice=session_revoked" {
+		if loc := res.seeOther(t); loc != "/account?notice=session_revoked" {
 			t.Errorf("Location %q", loc)
 		}
-		if res.cookie("__Host-sb_access") != nil {
+		if res.cookie(cookie.AccessName) != nil {
 			t.Error("revoking another session touched this browser's cookies")
 		}
 		if ids, _ := sessionIDs(t, f.page("/account", here).want(f.t, http.StatusOK).Body); len(ids) != 1 || ids[0] != current {
@@ -292,7 +293,7 @@ func TestAccountSessions(t *testing.T) {
 		one, two := f.browser(alice), f.browser(alice)
 		wantSignedOut(t, f.call("POST", "/account/sessions/revoke-all", nil, one, withHeader("Sec-Fetch-Site", "same-origin")), "sessions_revoked")
 		for _, as := range []reqOpt{one, two} {
-			if loc := custSeeOther(t, f.call("GET", "/account", nil, as)); !strings.HasPrefix(loc, "/login?next=") {
+			if loc := f.call("GET", "/account", nil, as).seeOther(t); !strings.HasPrefix(loc, "/login?next=") {
 				t.Errorf("a session survived: Location %q", loc)
 			}
 		}

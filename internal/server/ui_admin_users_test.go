@@ -65,7 +65,7 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 	var sam users.User
 	t.Run("create a support account", func(t *testing.T) {
 		f.postForm("/admin/users", url.Values{"role": {"support"}, "email": {"sam@example.com"}, "name": {"Sam Agent"}, "password": {testPassword}}, asAdmin).
-			staffSeeOther(t, "/admin/users?notice=user_created")
+			wantSeeOther(t, "/admin/users?notice=user_created")
 		var err error
 		if sam, err = f.store.GetByEmail(ctx, "sam@example.com"); err != nil || sam.Role != users.RoleSupport || sam.Name != "Sam Agent" {
 			t.Fatalf("created %+v, %v", sam, err)
@@ -103,7 +103,7 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 			want(t, http.StatusBadRequest)
 	})
 	t.Run("change the role", func(t *testing.T) {
-		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"admin"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"admin"}}, asAdmin).wantSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.Role != users.RoleAdmin {
 			t.Errorf("role = %s, want admin", u.Role)
 		}
@@ -112,15 +112,15 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 		}
 		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}}, asAdmin).want(t, http.StatusBadRequest)
 		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"root"}}, asAdmin).want(t, http.StatusBadRequest)
-		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"support"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"role"}, "role": {"support"}}, asAdmin).wantSeeOther(t, "/admin/users?notice=user_updated")
 	})
 	t.Run("disable and enable", func(t *testing.T) {
-		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"disable"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"disable"}}, asAdmin).wantSeeOther(t, "/admin/users?notice=user_updated")
 		html := f.page("/admin/users", asAdmin).Body
 		if !strings.Contains(html, `<tr data-user="`+sam.ID+`" data-role="support" data-disabled="true">`) || !strings.Contains(html, `value="enable"`) {
 			t.Errorf("disabled account not shown so")
 		}
-		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"enable"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"enable"}}, asAdmin).wantSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.Disabled {
 			t.Error("still disabled")
 		}
@@ -133,7 +133,7 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 		if !regexp.MustCompile(`data-user="`+sam.ID+`"[^>]*data-locked="true"`).MatchString(html) || !strings.Contains(html, "Locked until <time") {
 			t.Fatalf("lock not shown:\n%s", html)
 		}
-		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"unlock"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"unlock"}}, asAdmin).wantSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.Locked(f.clock.Now()) || u.FailedLogins != 0 {
 			t.Errorf("after unlock: %+v", u)
 		}
@@ -145,7 +145,7 @@ func TestAdminCreatesStaffAndChangesRoles(t *testing.T) {
 		if !strings.Contains(html, `value="reset_2fa"`) || !strings.Contains(html, `data-2fa="on"`) {
 			t.Fatal("2FA state not shown")
 		}
-		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"reset_2fa"}}, asAdmin).staffSeeOther(t, "/admin/users?notice=user_updated")
+		f.postForm("/admin/users/"+sam.ID, url.Values{"change": {"reset_2fa"}}, asAdmin).wantSeeOther(t, "/admin/users?notice=user_updated")
 		if u, _ := f.store.Get(ctx, sam.ID); u.TOTPEnabled {
 			t.Error("2FA still on")
 		}
@@ -223,7 +223,7 @@ func TestAdminAssignsOrders(t *testing.T) {
 		}
 	})
 	t.Run("assign", func(t *testing.T) {
-		f.postForm("/admin/orders/ORD001/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).staffSeeOther(t, "/admin/orders?notice=order_assigned")
+		f.postForm("/admin/orders/ORD001/assign", url.Values{"staff_id": {sam.ID}}, asAdmin).wantSeeOther(t, "/admin/orders?notice=order_assigned")
 		html := f.page("/admin/orders?notice=order_assigned", asAdmin).Body
 		if !strings.Contains(html, `<tr data-order="ORD001" data-status="pending" data-assignee="`+sam.ID+`">`) || !strings.Contains(html, "The order is assigned.") {
 			t.Errorf("page after assigning:\n%s", html)
@@ -238,7 +238,7 @@ func TestAdminAssignsOrders(t *testing.T) {
 		}
 	})
 	t.Run("unassign", func(t *testing.T) {
-		f.postForm("/admin/orders/ORD002/assign", url.Values{"staff_id": {""}}, asAdmin).staffSeeOther(t, "/admin/orders?notice=order_assigned")
+		f.postForm("/admin/orders/ORD002/assign", url.Values{"staff_id": {""}}, asAdmin).wantSeeOther(t, "/admin/orders?notice=order_assigned")
 		if html := f.page("/admin/orders", asAdmin).Body; !strings.Contains(html, `<tr data-order="ORD002" data-status="shipped">`) {
 			t.Error("ORD002 still assigned")
 		}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"supportbot/internal/http/cookie"
 	"testing"
 
 	"supportbot/internal/auth"
@@ -14,21 +15,6 @@ import (
 
 // Sign-in pages of issue 5: real form posts through the real router, the
 // session in the HttpOnly cookies of issue 3.
-
-// sessionCookies returns the session cookies a response set, to send back.
-func sessionCookies(t *testing.T, r result) []*http.Cookie {
-	t.Helper()
-	a, rf := r.cookie("__Host-sb_access"), r.cookie("__Host-sb_refresh")
-	if a == nil || rf == nil || a.Value == "" || rf.Value == "" {
-		t.Fatalf("no session cookies in %v", r.Header.Values("Set-Cookie"))
-	}
-	for _, c := range []*http.Cookie{a, rf} {
-		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Path != "/" {
-			t.Errorf("cookie %s lacks HttpOnly/Secure/SameSite=Strict/Path=/: %+v", c.Name, c)
-		}
-	}
-	return []*http.Cookie{{Name: a.Name, Value: a.Value}, {Name: rf.Name, Value: rf.Value}}
-}
 
 var hiddenChallenge = regexp.MustCompile(`name="challenge" value="([^"]+)"`)
 
@@ -88,7 +74,7 @@ func TestLoginFormSignsInWithCookies(t *testing.T) {
 			if !strings.Contains(res.Body, "The email address or password is incorrect.") || !strings.Contains(res.Body, `value="`+email+`"`) {
 				t.Errorf("no message or email lost:\n%s", res.Body)
 			}
-			if strings.Contains(res.Body, "Wrong-Password-1") || res.cookie("__Host-sb_access") != nil {
+			if strings.Contains(res.Body, "Wrong-Password-1") || res.cookie(cookie.AccessName) != nil {
 				t.Error("the password came back, or a session was set")
 			}
 			if res.Header.Get("WWW-Authenticate") != "" {
@@ -111,7 +97,7 @@ func TestLoginWithTOTP(t *testing.T) {
 	f.enableTOTP(u)
 	res := f.postForm("/login", url.Values{"email": {u.Email}, "password": {testPassword}, "next": {"/orders"}}).want(t, 200)
 	assertStrictHTML(t, res.Body)
-	if res.cookie("__Host-sb_access") != nil {
+	if res.cookie(cookie.AccessName) != nil {
 		t.Fatal("a session before the second factor")
 	}
 	m := hiddenChallenge.FindStringSubmatch(res.Body)
@@ -206,7 +192,7 @@ func TestLogoutEndsTheSession(t *testing.T) {
 	if res.Header.Get("Location") != "/login?notice=signed_out" {
 		t.Errorf("Location %q", res.Header.Get("Location"))
 	}
-	if c := res.cookie("__Host-sb_access"); c == nil || c.MaxAge >= 0 {
+	if c := res.cookie(cookie.AccessName); c == nil || c.MaxAge >= 0 {
 		t.Errorf("access cookie not cleared: %+v", c)
 	}
 	// Both tokens are dead, whatever the browser still holds.
@@ -267,7 +253,7 @@ func TestResumeContinuesOrEndsTheSession(t *testing.T) {
 	if !strings.Contains(dead.Body, `id="login-form"`) {
 		t.Error("no sign-in form after a dead session")
 	}
-	if c := dead.cookie("__Host-sb_refresh"); c == nil || c.MaxAge >= 0 {
+	if c := dead.cookie(cookie.RefreshName); c == nil || c.MaxAge >= 0 {
 		t.Errorf("refresh cookie not cleared: %+v", c)
 	}
 }

@@ -22,20 +22,13 @@ import (
 // session in the HttpOnly cookies), each page checked under the strict-CSP
 // rules.
 
-// custSeeOther wants a 303 and returns where it goes.
-func custSeeOther(t *testing.T, res result) string {
-	t.Helper()
-	res.want(t, http.StatusSeeOther)
-	return res.Header.Get("Location")
-}
-
 var chatPath = regexp.MustCompile(`^/chat/([0-9a-f]+)(\?|$)`)
 
 // custStartChat opens a conversation with the start screen's button and
 // returns its id.
 func (f *idFixture) custStartChat(as reqOpt) string {
 	f.t.Helper()
-	loc := custSeeOther(f.t, f.call("POST", "/chat", nil, as, withHeader("Sec-Fetch-Site", "same-origin")))
+	loc := f.call("POST", "/chat", nil, as, withHeader("Sec-Fetch-Site", "same-origin")).seeOther(f.t)
 	m := chatPath.FindStringSubmatch(loc)
 	if m == nil || !strings.Contains(loc, "notice=conversation_open") {
 		f.t.Fatalf("new conversation went to %q", loc)
@@ -47,7 +40,7 @@ func (f *idFixture) custStartChat(as reqOpt) string {
 // page the browser is sent back to.
 func (f *idFixture) custSay(as reqOpt, conv, text string) string {
 	f.t.Helper()
-	loc := custSeeOther(f.t, f.postForm("/chat/"+conv+"/messages", url.Values{"text": {text}}, as))
+	loc := f.postForm("/chat/"+conv+"/messages", url.Values{"text": {text}}, as).seeOther(f.t)
 	if loc != "/chat/"+conv {
 		f.t.Fatalf("after a message: Location %q", loc)
 	}
@@ -97,7 +90,7 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 			}
 		}
 		conv = f.custStartChat(as)
-		if loc := custSeeOther(t, f.call("GET", "/chat", nil, as)); loc != "/chat/"+conv {
+		if loc := f.call("GET", "/chat", nil, as).seeOther(t); loc != "/chat/"+conv {
 			t.Errorf("GET /chat with an open conversation went to %q", loc)
 		}
 		page := f.page("/chat/"+conv+"?notice=conversation_open", as).want(f.t, http.StatusOK).Body
@@ -362,7 +355,7 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 		f.call("GET", "/chat", nil, asAgent).want(t, http.StatusForbidden)
 		f.call("GET", "/orders", nil, asAgent).want(t, http.StatusForbidden)
 		for _, path := range []string{"/chat", "/chat/" + bobs, "/orders", "/account"} {
-			if loc := custSeeOther(t, f.call("GET", path, nil)); loc != "/login?next="+url.QueryEscape(path) {
+			if loc := f.call("GET", path, nil).seeOther(t); loc != "/login?next="+url.QueryEscape(path) {
 				t.Errorf("signed-out GET %s went to %q", path, loc)
 			}
 		}

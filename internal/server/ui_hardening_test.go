@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"supportbot/internal/http/cookie"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func TestLogoutWithAnExpiredAccessTokenEndsTheSession(t *testing.T) {
 	f.clock.Advance(20 * time.Minute) // past the access token's 15 minutes; the refresh token lives on
 
 	res := f.call("POST", "/logout", nil, withCookies(cs...), withHeader("Sec-Fetch-Site", "same-origin"))
-	if c := res.cookie("__Host-sb_refresh"); c == nil || c.MaxAge >= 0 {
+	if c := res.cookie(cookie.RefreshName); c == nil || c.MaxAge >= 0 {
 		t.Errorf("POST /logout answered %d without clearing the refresh cookie (%+v)", res.Status, c)
 	}
 	// Whatever the browser kept, the session must be over.

@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
 	"supportbot/internal/http/cookie"
+	"testing"
+
+	"supportbot/internal/http/request"
 	"supportbot/internal/users"
 )
 
@@ -17,11 +19,7 @@ import (
 func (f *idFixture) browser(u users.User) reqOpt {
 	f.t.Helper()
 	_, res := f.login(u)
-	access, refresh := res.cookie(cookie.AccessName), res.cookie(cookie.RefreshName)
-	if access == nil || refresh == nil {
-		f.t.Fatalf("no session cookies: %v", res.Header["Set-Cookie"])
-	}
-	return withCookies(&http.Cookie{Name: access.Name, Value: access.Value}, &http.Cookie{Name: refresh.Name, Value: refresh.Value})
+	return withCookies(sessionCookies(f.t, res)...)
 }
 
 // formRequest is an HTML form post as a browser sends it from one of our
@@ -29,7 +27,7 @@ func (f *idFixture) browser(u users.User) reqOpt {
 func (f *idFixture) formRequest(path string, form url.Values, opts ...reqOpt) *http.Request {
 	f.t.Helper()
 	return f.request("POST", path, form.Encode(), append([]reqOpt{
-		withHeader("Content-Type", "application/x-www-form-urlencoded"),
+		withHeader("Content-Type", request.FormContentType),
 		withHeader("Sec-Fetch-Site", "same-origin"),
 	}, opts...)...)
 }
@@ -58,4 +56,34 @@ func (f *idFixture) page(path string, as reqOpt) result {
 		assertStrictHTML(f.t, res.Body)
 	}
 	return res
+}
+
+// seeOther wants a 303 and returns where it goes.
+func (r result) seeOther(t *testing.T) string {
+	t.Helper()
+	r.want(t, http.StatusSeeOther)
+	return r.Header.Get("Location")
+}
+
+// wantSeeOther fails unless r is a 303 to location.
+func (r result) wantSeeOther(t *testing.T, location string) {
+	t.Helper()
+	if got := r.seeOther(t); got != location {
+		t.Fatalf("303 to %q, want %q; body %s", got, location, r.Body)
+	}
+}
+
+// sessionCookies returns the session cookies a response set, to send back.
+func sessionCookies(t *testing.T, r result) []*http.Cookie {
+	t.Helper()
+	a, rf := r.cookie(cookie.AccessName), r.cookie(cookie.RefreshName)
+	if a == nil || rf == nil || a.Value == "" || rf.Value == "" {
+		t.Fatalf("no session cookies in %v", r.Header.Values("Set-Cookie"))
+	}
+	for _, c := range []*http.Cookie{a, rf} {
+		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Path != "/" {
+			t.Errorf("cookie %s lacks HttpOnly/Secure/SameSite=Strict/Path=/: %+v", c.Name, c)
+		}
+	}
+	return []*http.Cookie{{Name: a.Name, Value: a.Value}, {Name: rf.Name, Value: rf.Value}}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"supportbot/internal/http/request"
 	"testing"
 
 	"supportbot/internal/auth"
@@ -36,14 +37,12 @@ func init() {
 	})
 }
 
-const formType = "application/x-www-form-urlencoded"
-
 func form(kv ...string) (any, string) {
 	v := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		v.Set(kv[i], kv[i+1])
 	}
-	return v.Encode(), formType
+	return v.Encode(), request.FormContentType
 }
 
 // refreshCookie signs a fresh customer in and makes c's request carry that

@@ -27,14 +27,6 @@ func (f *idFixture) staffAs(role users.Role, email string) (users.User, reqOpt) 
 	return u, f.browser(u)
 }
 
-// staffSeeOther fails unless r is a 303 to location.
-func (r result) staffSeeOther(t *testing.T, location string) {
-	t.Helper()
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != location {
-		t.Fatalf("got %d to %q, want 303 to %q; body %s", r.Status, r.Header.Get("Location"), location, r.Body)
-	}
-}
-
 // staffRows returns the data-conversation ids of the rows of table id, in order.
 func staffRows(html, table string) []string {
 	start := strings.Index(html, `<table id="`+table+`"`)
@@ -176,7 +168,7 @@ func TestStaffClaimReplyClose(t *testing.T) {
 	page := "/staff/conversations/" + conv.ID
 
 	t.Run("claim", func(t *testing.T) {
-		f.postForm(page+"/claim", nil, asSam).staffSeeOther(t, page+"?notice=claimed")
+		f.postForm(page+"/claim", nil, asSam).wantSeeOther(t, page+"?notice=claimed")
 		html := f.page(page+"?notice=claimed", asSam).want(t, http.StatusOK).Body
 		for _, want := range []string{`class="flash" role="status">You have claimed the conversation.`,
 			`<form id="reply-form" method="post" action="` + page + `/replies" data-chat-form>`, `<textarea id="reply-text" name="text"`,
@@ -216,7 +208,7 @@ func TestStaffClaimReplyClose(t *testing.T) {
 			t.Fatal("no data-last-seq")
 		}
 		lastSeq = m[1]
-		f.postForm(page+"/replies", url.Values{"text": {"Hi Alice, Sam here. <b>How</b> can I help?"}}, asSam).staffSeeOther(t, page+"?notice=replied")
+		f.postForm(page+"/replies", url.Values{"text": {"Hi Alice, Sam here. <b>How</b> can I help?"}}, asSam).wantSeeOther(t, page+"?notice=replied")
 		hist := decodeAs[conversationPageJSON](t, f.call("GET", "/api/v1/conversations/"+conv.ID, nil, asAliceAPI).want(t, 200))
 		last := hist.Messages[len(hist.Messages)-1]
 		if last.Sender != "agent" || last.AuthorID != sam.ID || last.Text != "Hi Alice, Sam here. <b>How</b> can I help?" {
@@ -245,10 +237,10 @@ func TestStaffClaimReplyClose(t *testing.T) {
 		asKim := f.browser(kim)
 		f.postForm(page+"/replies", url.Values{"text": {"hijack"}}, asKim).want(t, http.StatusNotFound)
 		f.postForm(page+"/close", nil, asKim).want(t, http.StatusNotFound)
-		f.postForm(page+"/claim", nil, asKim).staffSeeOther(t, "/staff?notice=claim_lost")
+		f.postForm(page+"/claim", nil, asKim).wantSeeOther(t, "/staff?notice=claim_lost")
 	})
 	t.Run("close", func(t *testing.T) {
-		f.postForm(page+"/close", nil, asSam).staffSeeOther(t, page+"?notice=closed")
+		f.postForm(page+"/close", nil, asSam).wantSeeOther(t, page+"?notice=closed")
 		html := f.page(page, asSam).want(t, http.StatusOK).Body
 		if !strings.Contains(html, `data-status="closed"`) || strings.Contains(html, `id="reply-form"`) || strings.Contains(html, `id="close-form"`) {
 			t.Errorf("closed page:\n%s", html)
