@@ -439,13 +439,23 @@ func TestAdminReadsACustomersChatReadOnly(t *testing.T) {
 	if page := f.page("/chat/"+conv, asAlice).want(f.t, http.StatusOK).Body; !strings.Contains(page, `id="chat-form"`) {
 		t.Fatal("the customer has no typing box")
 	}
-	page := f.page("/chat/"+conv, f.browser(admin)).want(f.t, http.StatusOK).Body
+	asAdmin := f.browser(admin)
+	page := f.page("/chat/"+conv, asAdmin).want(f.t, http.StatusOK).Body
 	if !strings.Contains(page, `id="chat-read-only"`) || !strings.Contains(page, `href="/staff/conversations/`+conv+`"`) {
 		t.Errorf("no read-only notice pointing to the console:\n%s", page)
 	}
-	for _, gone := range []string{`id="chat-form"`, `class="quick-replies"`, `class="confirm-actions"`, `data-chat-form`} {
-		if strings.Contains(page, gone) {
-			t.Errorf("an admin reading the chat gets %s", gone)
+	// The live fragment neither: its buttons would answer 404 too. (A new
+	// conversation's welcome offers quick replies to its customer.)
+	fresh := f.custStartChat(asAlice)
+	fragment := f.call("GET", "/chat/"+fresh+"/messages?after=0", nil, asAdmin).want(t, http.StatusOK).Body
+	for _, html := range []string{page, fragment} {
+		for _, gone := range []string{`id="chat-form"`, `class="quick-replies"`, `class="confirm-actions"`, `data-chat-form`} {
+			if strings.Contains(html, gone) {
+				t.Errorf("an admin reading the chat gets %s", gone)
+			}
 		}
+	}
+	if !strings.Contains(f.call("GET", "/chat/"+fresh+"/messages?after=0", nil, asAlice).want(t, http.StatusOK).Body, `class="quick-replies"`) {
+		t.Error("the customer's fragment lost its quick replies")
 	}
 }

@@ -68,7 +68,7 @@ func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, proble
 	d := conversationData{
 		ID: conv.ID, Status: conv.Status, StatusTexts: customerStatusText,
 		Closed: conv.Status == conversations.StatusClosed, LastSeq: conv.LastSeq,
-		Log:      chatLog{Messages: u.chatMessages(ctx, c, conv, msgs), PostURL: "/chat/" + conv.ID + "/messages"},
+		Log:      chatLog{Messages: u.chatMessages(ctx, c, conv, msgs), PostURL: answerURL(c, conv)},
 		MaxChars: u.maxChars(), Draft: draft, DraftLen: jsLength(draft), Error: problem,
 	}
 	for _, s := range customerStatusText {
@@ -77,9 +77,6 @@ func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, proble
 		}
 	}
 	d.ReadOnly = conv.CustomerID != c.Actor.UserID
-	if d.Closed || d.ReadOnly {
-		d.Log.PostURL = ""
-	}
 	p := u.newPage(r, "Chat", d, "chat.js")
 	p.Section = "chat"
 	return u.show(w, status, "chat", p)

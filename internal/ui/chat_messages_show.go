@@ -11,15 +11,15 @@ import (
 // partial), text/html and no-store, nothing else. Someone else's
 // conversation is 404, as for the page.
 func (u *UI) chatMessagesShow(w http.ResponseWriter, r *http.Request) error {
-	return u.messagesFragment(w, r, true)
+	return u.messagesFragment(w, r)
 }
 
 // messagesFragment answers a fragment request of the customer's chat or
 // the staff console: the conversation's messages after ?after= for the
-// caller, whom the conversations service authorizes. answers is whether
-// the viewer answers the bot (the customer), so the newest message's quick
-// replies and confirmation buttons post to the chat while it is open.
-func (u *UI) messagesFragment(w http.ResponseWriter, r *http.Request, answers bool) error {
+// caller, whom the conversations service authorizes. The newest message's
+// quick replies and confirmation buttons are there for the conversation's
+// customer only (answerURL).
+func (u *UI) messagesFragment(w http.ResponseWriter, r *http.Request) error {
 	c, err := caller(r)
 	if err != nil {
 		return err
@@ -33,9 +33,15 @@ func (u *UI) messagesFragment(w http.ResponseWriter, r *http.Request, answers bo
 	if err != nil {
 		return chatError(err)
 	}
-	log := chatLog{Messages: u.chatMessages(ctx, c, conv, msgs)}
-	if answers && conv.Status != conversations.StatusClosed {
-		log.PostURL = "/chat/" + conv.ID + "/messages"
+	return u.showMessages(w, chatLog{Messages: u.chatMessages(ctx, c, conv, msgs), PostURL: answerURL(c, conv)})
+}
+
+// answerURL is where the viewer c answers the bot in conv: the chat's
+// message form for its customer while it is open, "" for anyone else (an
+// admin reading it, a staff member) or once it is closed.
+func answerURL(c conversations.Caller, conv conversations.Conversation) string {
+	if conv.CustomerID != c.Actor.UserID || conv.Status == conversations.StatusClosed {
+		return ""
 	}
-	return u.showMessages(w, log)
+	return "/chat/" + conv.ID + "/messages"
 }

@@ -7,5 +7,5 @@ import "net/http"
 // which chat.js appends to the console's conversation on each live event.
 // A conversation the viewer may not read answers 404.
 func (u *UI) staffMessagesShow(w http.ResponseWriter, r *http.Request) error {
-	return u.messagesFragment(w, r, false)
+	return u.messagesFragment(w, r)
 }
