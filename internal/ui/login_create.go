@@ -46,9 +46,7 @@ func (u *UI) loginCreate(w http.ResponseWriter, r *http.Request) error {
 		if fail != nil {
 			return fail
 		}
-		p := u.newPage(r, "Sign in", loginData{Next: next, Email: in.Email, Error: msg, Registration: u.Auth.Config().RegistrationOpen}, "login.js")
-		p.Section = "login"
-		return u.show(w, status, "login", p)
+		return u.showLogin(w, r, status, loginData{Next: next, Email: in.Email, Error: msg})
 	}
 	if res.MFARequired {
 		return u.showMFA(w, r, http.StatusOK, mfaData{Challenge: res.Challenge, Next: next})
@@ -73,9 +71,7 @@ func (u *UI) showMFA(w http.ResponseWriter, r *http.Request, status int, d mfaDa
 		if fail != nil {
 			return fail
 		}
-		p := u.newPage(r, "Sign in", loginData{Next: d.Next, Error: msg, Registration: u.Auth.Config().RegistrationOpen}, "login.js")
-		p.Section = "login"
-		return u.show(w, http.StatusUnauthorized, "login", p)
+		return u.showLogin(w, r, http.StatusUnauthorized, loginData{Next: d.Next, Error: msg})
 	}
 	d.Enroll = pending.EnrollmentRequired
 	if d.Enroll {

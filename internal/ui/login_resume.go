@@ -28,17 +28,18 @@ func (u *UI) loginResume(w http.ResponseWriter, r *http.Request) error {
 	if err := request.DecodeJSON(r, &in, nil); err != nil {
 		return err
 	}
-	_, role, err := u.rotate(w, r)
+	pair, err := u.rotate(w, r)
 	if errors.Is(err, auth.ErrInvalidToken) {
-		p := u.newPage(r, "Sign in", loginData{Next: safeNext(in.Next), Error: "Your session has ended. Please sign in again.",
-			Registration: u.Auth.Config().RegistrationOpen}, "login.js")
-		p.Section = "login"
-		return u.show(w, http.StatusUnauthorized, "login", p)
+		return u.showLogin(w, r, http.StatusUnauthorized, loginData{Next: safeNext(in.Next), Error: "Your session has ended. Please sign in again."})
 	}
 	if err != nil {
 		return err
 	}
-	return seeOther(w, r, landing(in.Next, role), "")
+	who, err := u.Auth.Authenticate(r.Context(), pair.AccessToken)
+	if err != nil {
+		return err
+	}
+	return seeOther(w, r, landing(in.Next, who.Role), "")
 }
 
 // refreshView is the answer of POST /session/refresh: when the new access
@@ -53,7 +54,7 @@ type refreshView struct {
 // to API clients); they learn only the new expiry. A dead session is 401
 // with the cookies cleared.
 func (u *UI) sessionRefresh(w http.ResponseWriter, r *http.Request) error {
-	pair, _, err := u.rotate(w, r)
+	pair, err := u.rotate(w, r)
 	if err != nil {
 		return api.AuthError(w, err)
 	}
@@ -61,25 +62,21 @@ func (u *UI) sessionRefresh(w http.ResponseWriter, r *http.Request) error {
 }
 
 // rotate turns the refresh cookie into new session cookies and returns the
-// new pair and the session's role. A refused token clears the cookies, so
-// the browser stops presenting a dead session.
-func (u *UI) rotate(w http.ResponseWriter, r *http.Request) (auth.TokenPair, auth.Role, error) {
+// new pair. A refused token clears the cookies, so the browser stops
+// presenting a dead session.
+func (u *UI) rotate(w http.ResponseWriter, r *http.Request) (auth.TokenPair, error) {
 	token, ok := u.Cookies.Refresh(r)
 	if !ok {
 		u.Cookies.Clear(w)
-		return auth.TokenPair{}, "", fmt.Errorf("ui: refresh: no refresh cookie: %w", auth.ErrInvalidToken)
+		return auth.TokenPair{}, fmt.Errorf("ui: refresh: no refresh cookie: %w", auth.ErrInvalidToken)
 	}
 	pair, err := u.Auth.Refresh(r.Context(), token, middleware.AuthMeta(r))
 	if err != nil {
 		if errors.Is(err, auth.ErrInvalidToken) {
 			u.Cookies.Clear(w)
 		}
-		return auth.TokenPair{}, "", err
+		return auth.TokenPair{}, err
 	}
 	u.startSession(w, pair)
-	who, err := u.Auth.Authenticate(r.Context(), pair.AccessToken)
-	if err != nil {
-		return auth.TokenPair{}, "", err
-	}
-	return pair, who.Role, nil
+	return pair, nil
 }

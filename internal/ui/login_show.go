@@ -30,7 +30,14 @@ func (u *UI) loginShow(w http.ResponseWriter, r *http.Request) error {
 	// finding another tab had). Still signed out then means the session is
 	// gone whatever the cookie says: offer the button, never loop.
 	auto := resume && r.URL.Query().Get("continued") == ""
-	p := u.newPage(r, "Sign in", loginData{Next: next, Resume: resume, AutoResume: auto, Registration: u.Auth.Config().RegistrationOpen}, "login.js")
+	return u.showLogin(w, r, http.StatusOK, loginData{Next: next, Resume: resume, AutoResume: auto})
+}
+
+// showLogin renders the sign-in page with d and status; the link to
+// register follows REGISTRATION_OPEN.
+func (u *UI) showLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) error {
+	d.Registration = u.Auth.Config().RegistrationOpen
+	p := u.newPage(r, "Sign in", d, "login.js")
 	p.Section = "login"
-	return u.show(w, http.StatusOK, "login", p)
+	return u.show(w, status, "login", p)
 }
