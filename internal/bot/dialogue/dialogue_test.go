@@ -204,6 +204,14 @@ func TestReturns(t *testing.T) {
 	}
 	r, _ = run(t, newShop(), u(bot.IntentReturnRequest, "ORD002"))
 	contains(t, r[0], "hasn't been delivered yet")
+
+	// The deadline itself is still in time, as the orders service judges it.
+	last := newShop()
+	o := last.orders["ORD004"]
+	o.ReturnDeadline = now
+	last.orders["ORD004"] = o
+	r, _ = run(t, last, u(bot.IntentReturnRequest, "ORD004"))
+	contains(t, r[0], "shall I start a return for order ORD004")
 }
 
 func TestRefundStatus(t *testing.T) {

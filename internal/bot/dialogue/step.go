@@ -179,7 +179,7 @@ func (e *Engine) applies(intent bot.Intent, o Order) bool {
 	case bot.IntentCancelOrder:
 		return o.Status == "pending" || o.Status == "processing"
 	case bot.IntentReturnRequest:
-		return o.Status == "delivered" && e.now().Before(o.ReturnDeadline)
+		return o.Status == "delivered" && !e.now().After(o.ReturnDeadline)
 	case bot.IntentRefundStatus:
 		return o.Status == "return_requested" || o.Status == "returned" || o.Status == "refunded" || o.Status == "cancelled"
 	}

@@ -103,7 +103,7 @@ func (e *Engine) cannotCancel(o Order) (string, bool) {
 func (e *Engine) cannotReturn(o Order) (string, bool) {
 	switch o.Status {
 	case "delivered":
-		if e.now().Before(o.ReturnDeadline) {
+		if !e.now().After(o.ReturnDeadline) {
 			return "", true
 		}
 		return fmt.Sprintf("Order %s was delivered more than %s ago, so it's outside our return window. A member of our team can look at it with you if something is wrong.", o.Number, e.window()), false
@@ -129,7 +129,7 @@ func (e *Engine) statusSuggestions(o Order) []string {
 	case "pending", "processing":
 		out = append(out, "Cancel "+o.Number)
 	case "delivered":
-		if e.now().Before(o.ReturnDeadline) {
+		if !e.now().After(o.ReturnDeadline) {
 			out = append(out, "Return "+o.Number)
 		}
 	}
