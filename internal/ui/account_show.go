@@ -33,7 +33,6 @@ type sessionRow struct {
 	Current  bool // the session showing this page
 	Created  time.Time
 	LastUsed time.Time
-	Expires  time.Time
 	IP       string
 	Device   string // the user agent it signed in with, shortened
 }
@@ -89,8 +88,7 @@ func authFail(w http.ResponseWriter, err error) error {
 func sessionRows(list []users.Session, current string) []sessionRow {
 	out := make([]sessionRow, 0, len(list))
 	for _, s := range list {
-		row := sessionRow{ID: s.ID, Current: s.ID == current, Created: s.CreatedAt, LastUsed: s.LastUsedAt,
-			Expires: s.ExpiresAt, IP: s.IP, Device: shorten(s.UserAgent, maxDeviceChars)}
+		row := sessionRow{ID: s.ID, Current: s.ID == current, Created: s.CreatedAt, LastUsed: s.LastUsedAt, IP: s.IP, Device: shorten(s.UserAgent, maxDeviceChars)}
 		if row.Current {
 			out = append([]sessionRow{row}, out...)
 		} else {

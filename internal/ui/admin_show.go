@@ -32,7 +32,6 @@ var failedLoginEvents = []string{auth.EventLoginFailed, auth.EventMFAFailed}
 type adminData struct {
 	Links            []adminLink
 	Doctor           doctor.Report // nil when no checklist is wired
-	HasDoctor        bool
 	Pass, Warn, Fail int
 	Charts           []chartView
 }
@@ -72,7 +71,6 @@ func (u *UI) adminShow(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), doctorTimeout)
 		d.Doctor = u.Doctor(ctx)
 		cancel()
-		d.HasDoctor = true
 		for _, res := range d.Doctor {
 			switch res.Status {
 			case doctor.Pass:

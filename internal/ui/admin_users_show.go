@@ -33,7 +33,6 @@ type userRow struct {
 	FailedLogins int
 	TwoFactor    string // "on", "pending" (enrolment started) or "off"
 	HasTOTP      bool   // a secret is stored: a reset has something to reset
-	CreatedAt    time.Time
 }
 
 // staffForm is what the create-staff form keeps after a refusal: never
@@ -132,7 +131,7 @@ func newUserRow(a users.User, me string, now time.Time) userRow {
 	row := userRow{
 		ID: a.ID, Name: a.Name, Email: a.Email, Role: auth.Role(a.Role), Self: a.ID == me,
 		Disabled: a.Disabled, Locked: a.Locked(now), FailedLogins: a.FailedLogins,
-		HasTOTP: a.HasTOTPSecret, CreatedAt: a.CreatedAt, TwoFactor: "off",
+		HasTOTP: a.HasTOTPSecret, TwoFactor: "off",
 	}
 	if row.Locked {
 		row.LockedUntil = a.LockedUntil

@@ -16,9 +16,8 @@ type chatStartData struct {
 
 // earlierChat is a closed conversation, linked for reading.
 type earlierChat struct {
-	ID       string
-	Started  time.Time
-	LastSeen time.Time
+	ID      string
+	Started time.Time
 }
 
 // maxEarlierChats bounds the start screen's list of closed conversations.
@@ -44,7 +43,7 @@ func (u *UI) chatShow(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		if len(d.Earlier) < maxEarlierChats {
-			d.Earlier = append(d.Earlier, earlierChat{ID: conv.ID, Started: conv.CreatedAt, LastSeen: conv.LastActivityAt})
+			d.Earlier = append(d.Earlier, earlierChat{ID: conv.ID, Started: conv.CreatedAt})
 		}
 	}
 	p := u.newPage(r, "Chat", d)

@@ -15,8 +15,6 @@ var customerFuncs = template.FuncMap{
 	// money formats an amount in minor units for customers, as the bot
 	// writes it: "€29.00", "$3.50", "12.00 SEK".
 	"money": dialogue.Money,
-	// orderStatusWords is an order status in words: "Return requested".
-	"orderStatusWords": orderStatusWords,
 	// shortTime is the time of day of a chat message, in UTC; the full
 	// instant is in the <time datetime> attribute.
 	"shortTime": func(t time.Time) string { return t.UTC().Format("15:04") },

@@ -41,7 +41,6 @@ type staffConversationData struct {
 
 	Orders     []staffOrder // the customer's orders the viewer may see
 	OrdersMore bool         // not every order was searched
-	IsAdmin    bool
 }
 
 // staffOrder is one of the customer's orders beside the conversation.
@@ -90,7 +89,6 @@ func (u *UI) showConversation(w http.ResponseWriter, r *http.Request, status int
 		MaxChars:    u.maxChars(),
 		StatusTexts: staffStatusTexts,
 		ReplyText:   shownDraft(replyText), ReplyError: replyError,
-		IsAdmin: admin,
 	}
 	d.ReplyLen = jsLength(d.ReplyText)
 	if n := len(msgs); n > 0 {

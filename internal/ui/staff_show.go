@@ -12,7 +12,6 @@ import (
 // staffRow is one conversation in a list of the console.
 type staffRow struct {
 	ID     string
-	Status string    // in words
 	Since  time.Time // waiting since (queue) or last activity (mine)
 	Waited string    // how long it has waited, in words ("4 min")
 }
@@ -50,7 +49,7 @@ func (u *UI) staffShow(w http.ResponseWriter, r *http.Request) error {
 	d := staffData{QueueMore: more}
 	for _, conv := range queue {
 		since := cmp.Or(conv.HandoffAt, conv.LastActivityAt)
-		d.Queue = append(d.Queue, staffRow{ID: conv.ID, Status: statusText[conv.Status], Since: since, Waited: waitedText(now.Sub(since))})
+		d.Queue = append(d.Queue, staffRow{ID: conv.ID, Since: since, Waited: waitedText(now.Sub(since))})
 	}
 	// Oldest first: the customer who has waited longest is served first.
 	slices.SortStableFunc(d.Queue, func(a, b staffRow) int { return a.Since.Compare(b.Since) })
@@ -58,7 +57,7 @@ func (u *UI) staffShow(w http.ResponseWriter, r *http.Request) error {
 		if conv.AssigneeID != me { // the filter says so; never show another's
 			continue
 		}
-		d.Mine = append(d.Mine, staffRow{ID: conv.ID, Status: statusText[conv.Status], Since: conv.LastActivityAt,
+		d.Mine = append(d.Mine, staffRow{ID: conv.ID, Since: conv.LastActivityAt,
 			Waited: waitedText(now.Sub(conv.LastActivityAt))})
 	}
 	p := u.newPage(r, "Support console", d)

@@ -319,7 +319,6 @@ func seeOther(w http.ResponseWriter, r *http.Request, target, notice string) err
 var noticeText = map[string]string{
 	"saved":             "Your changes are saved.",
 	"password_changed":  "Your password is changed and every session is signed out. Please sign in with the new password.",
-	"2fa_on":            "Two-factor authentication is on.",
 	"2fa_off":           "Two-factor authentication is off, and every session is signed out. Please sign in again.",
 	"session_revoked":   "The session is signed out.",
 	"sessions_revoked":  "You are signed out everywhere, this browser included.",
@@ -335,7 +334,6 @@ var noticeText = map[string]string{
 	"entry_updated":     "The entry is saved; the bot uses it now.",
 	"entry_deleted":     "The entry is deleted.",
 	"order_assigned":    "The order is assigned.",
-	"session_expired":   "Your session has ended. Please sign in again.",
 	"conversation_open": "A new conversation is open.",
 }
 
