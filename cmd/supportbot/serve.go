@@ -16,7 +16,6 @@ import (
 	"supportbot/internal/securemem"
 	"supportbot/internal/server"
 	"supportbot/internal/storage"
-	"supportbot/internal/ui"
 	"supportbot/internal/users"
 )
 
@@ -131,7 +130,7 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 
 		FAQ:             sb.brain,
 		AuditLog:        recorder,
-		Activity:        ui.ChatActivity(sb.chat),
+		Activity:        sb.chat,
 		Doctor:          checkup,
 		MaxMessageChars: c.MaxMessageChars,
 	})

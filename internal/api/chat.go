@@ -17,9 +17,9 @@ const (
 	CodeNotWaiting         = "not_waiting"
 )
 
-// caller returns who makes the request, for the services' own
+// Caller returns who makes the request, for the services' own
 // authorization and audit trail.
-func caller(r *http.Request) (conversations.Caller, error) {
+func Caller(r *http.Request) (conversations.Caller, error) {
 	id, ok := middleware.IdentityFrom(r.Context())
 	if !ok || id.UserID == "" {
 		return conversations.Caller{}, response.Internal(errors.New("api: no signed-in caller on a signed-in route"))
@@ -28,9 +28,9 @@ func caller(r *http.Request) (conversations.Caller, error) {
 	return conversations.Caller{Actor: id.Actor(), IP: m.IP, RequestID: m.RequestID}, nil
 }
 
-// chatError maps an error of the conversations service to its response.
+// ChatError maps an error of the conversations service to its response.
 // Someone else's conversation answers exactly like a missing one.
-func chatError(err error) error {
+func ChatError(err error) error {
 	var te *conversations.TextError
 	switch {
 	case errors.As(err, &te):

@@ -12,13 +12,13 @@ import (
 // at once exactly one wins; the others get 400 not_waiting.
 func conversationClaim(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
 		conv, err := d.Chat.Claim(r.Context(), c, pathID(r))
 		if err != nil {
-			return chatError(err)
+			return ChatError(err)
 		}
 		return response.JSON(w, http.StatusOK, struct {
 			Conversation conversationView `json:"conversation"`

@@ -65,7 +65,7 @@ func (sc *streamCounter) release(user string) {
 func conversationEvents(d Deps) middleware.HandlerFunc {
 	streams := &streamCounter{}
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func conversationEvents(d Deps) middleware.HandlerFunc {
 		ctx := r.Context()
 		conv, err := d.Chat.Get(ctx, c, pathID(r))
 		if err != nil {
-			return chatError(err)
+			return ChatError(err)
 		}
 		wake, stop := d.Chat.Hub().Subscribe(conv.ID)
 		defer stop()

@@ -19,7 +19,7 @@ type messageRequest struct {
 // understood; the answer says so (card_data_removed) and warns.
 func conversationMessageCreate(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -29,7 +29,7 @@ func conversationMessageCreate(d Deps) middleware.HandlerFunc {
 		}
 		turn, err := d.Chat.Send(r.Context(), c, pathID(r), body.Text)
 		if err != nil {
-			return chatError(err)
+			return ChatError(err)
 		}
 		out := struct {
 			Reply        *replyView       `json:"reply"`

@@ -12,7 +12,7 @@ import (
 // a staff member writes to the customer in a conversation they claimed.
 func conversationReplyCreate(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -22,7 +22,7 @@ func conversationReplyCreate(d Deps) middleware.HandlerFunc {
 		}
 		conv, msg, err := d.Chat.AgentReply(r.Context(), c, pathID(r), body.Text)
 		if err != nil {
-			return chatError(err)
+			return ChatError(err)
 		}
 		return response.JSON(w, http.StatusCreated, struct {
 			Message      messageView      `json:"message"`

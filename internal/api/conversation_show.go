@@ -15,7 +15,7 @@ import (
 // messages. ?limit= is 1 to 200 (default 50).
 func conversationShow(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func conversationShow(d Deps) middleware.HandlerFunc {
 		}
 		conv, msgs, err := d.Chat.History(r.Context(), c, pathID(r), p)
 		if err != nil {
-			return chatError(err)
+			return ChatError(err)
 		}
 		page := conversationPage{Conversation: newConversationView(conv), Messages: newMessageViews(msgs)}
 		if n := len(msgs); n > 0 {

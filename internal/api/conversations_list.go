@@ -17,7 +17,7 @@ import (
 // ?cursor= continues from next_cursor.
 func conversationsList(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func conversationsList(d Deps) middleware.HandlerFunc {
 		}
 		list, next, err := d.Chat.List(r.Context(), c, f)
 		if err != nil {
-			return chatError(err)
+			return ChatError(err)
 		}
 		out := struct {
 			Conversations []conversationView `json:"conversations"`

@@ -45,7 +45,7 @@ type faqRequest struct {
 
 // editor authorizes an edit of the knowledge base and says who makes it.
 func editor(r *http.Request) (kb.Editor, error) {
-	c, err := caller(r)
+	c, err := Caller(r)
 	if err != nil {
 		return kb.Editor{}, err
 	}

@@ -111,7 +111,7 @@ func stateMessage(se *orders.StateError) string {
 // first; ?limit= and ?cursor= page it.
 func ordersList(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ func ordersList(d Deps) middleware.HandlerFunc {
 // orderShow answers GET /api/v1/orders/{id}.
 func orderShow(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func orderReturnCreate(d Deps) middleware.HandlerFunc { return orderChange(d, d.
 // orderChange is a customer's change to an order with an optional reason.
 func orderChange(d Deps, change func(ctx context.Context, c orders.Caller, number, reason string) (orders.Order, error)) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func orderChange(d Deps, change func(ctx context.Context, c orders.Caller, numbe
 // the order to a support user, or removes the assignment with "".
 func orderAssign(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func orderAssign(d Deps) middleware.HandlerFunc {
 // returned, refunded).
 func orderStatusUpdate(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func paymentError(err error) error {
 // Disabled"). Asking again while one is open returns it.
 func paymentRequestCreate(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func paymentRequestCreate(d Deps) middleware.HandlerFunc {
 // whoever may read the order, so a customer sees how to pay.
 func paymentRequestsList(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		c, err := caller(r)
+		c, err := Caller(r)
 		if err != nil {
 			return err
 		}

@@ -31,7 +31,6 @@ import (
 	"supportbot/internal/server"
 	"supportbot/internal/storage"
 	"supportbot/internal/storage/storagetest"
-	"supportbot/internal/ui"
 	"supportbot/internal/users"
 )
 
@@ -140,7 +139,7 @@ func newIdentityFixture(t *testing.T, change func(*idSetup)) *idFixture {
 
 		FAQ:             f.bot,
 		AuditLog:        f.trail,
-		Activity:        ui.ChatActivity(f.chat),
+		Activity:        f.chat,
 		Doctor:          func(context.Context) doctor.Report { return testDoctor },
 		MaxMessageChars: maxMessageChars,
 	})

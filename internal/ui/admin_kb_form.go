@@ -10,6 +10,8 @@ import (
 	"supportbot/internal/http/request"
 	"supportbot/internal/http/response"
 	"supportbot/internal/kb"
+
+	"supportbot/internal/api"
 )
 
 // faqForm is the knowledge-base entry form (api/schemas/form_faq_entry.json):
@@ -91,7 +93,7 @@ func readFAQForm(r *http.Request) (faqForm, error) {
 
 // kbEditor is who edits the knowledge base, for its audit trail.
 func kbEditor(r *http.Request) (kb.Editor, error) {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return kb.Editor{}, err
 	}

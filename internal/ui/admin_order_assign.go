@@ -6,6 +6,8 @@ import (
 
 	"supportbot/internal/http/request"
 	"supportbot/internal/orders"
+
+	"supportbot/internal/api"
 )
 
 // orderAssignForm is an order's assignment form
@@ -24,7 +26,7 @@ func (u *UI) adminOrderAssign(w http.ResponseWriter, r *http.Request) error {
 	if err := request.DecodeJSON(r, &in, nil); err != nil {
 		return err
 	}
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}

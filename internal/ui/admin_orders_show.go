@@ -48,7 +48,7 @@ func (u *UI) adminOrdersShow(w http.ResponseWriter, r *http.Request) error {
 
 // showOrders renders the page of orders at d.Cursor with status.
 func (u *UI) showOrders(w http.ResponseWriter, r *http.Request, status int, d adminOrdersData) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}

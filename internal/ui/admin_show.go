@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"supportbot/internal/api"
 	"supportbot/internal/audit"
 	"supportbot/internal/auth"
 	"supportbot/internal/doctor"
@@ -168,7 +169,11 @@ func (u *UI) turnsChart(r *http.Request, since time.Time) (chartView, error) {
 		v.Unavailable = "Chat statistics are not available on this server."
 		return v, nil
 	}
-	counts, err := u.Activity.TurnsPerHour(r.Context(), since)
+	c, err := api.Caller(r)
+	if err != nil {
+		return v, err
+	}
+	counts, err := u.Activity.TurnsPerHour(r.Context(), c, since)
 	if err != nil {
 		return u.unavailable(r, v, err), nil
 	}
@@ -186,7 +191,11 @@ func (u *UI) intentsChart(r *http.Request, since time.Time) (chartView, error) {
 		v.Unavailable = "Chat statistics are not available on this server."
 		return v, nil
 	}
-	counts, err := u.Activity.IntentCounts(r.Context(), since)
+	c, err := api.Caller(r)
+	if err != nil {
+		return v, err
+	}
+	counts, err := u.Activity.IntentCounts(r.Context(), c, since)
 	if err != nil {
 		return u.unavailable(r, v, err), nil
 	}

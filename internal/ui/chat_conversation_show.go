@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"unicode/utf8"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
 	"supportbot/internal/payment/card"
 )
@@ -55,14 +56,14 @@ func (u *UI) chatConversationShow(w http.ResponseWriter, r *http.Request) error 
 // showChat renders the conversation page of r's {id} with status;
 // after a refused message, problem says why and draft is what was typed.
 func (u *UI) showChat(w http.ResponseWriter, r *http.Request, status int, problem, draft string) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	conv, msgs, err := u.Chat.History(ctx, c, r.PathValue("id"), conversations.Page{Before: math.MaxInt64, Limit: conversations.MaxPage})
 	if err != nil {
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	draft = shownDraft(draft)
 	d := conversationData{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
 	"supportbot/internal/http/request"
 )
@@ -26,7 +27,7 @@ func (u *UI) chatMessageCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := request.DecodeJSON(r, &in, nil); err != nil {
 		return err
 	}
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (u *UI) chatMessageCreate(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, conversations.ErrClosed):
 		return u.showChat(w, r, http.StatusBadRequest, "This conversation is closed, so your message was not sent. Please start a new conversation.", in.Text)
 	case err != nil:
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	return seeOther(w, r, "/chat/"+turn.Conversation.ID, "")
 }

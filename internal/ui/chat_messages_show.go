@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
 )
 
@@ -20,7 +21,7 @@ func (u *UI) chatMessagesShow(w http.ResponseWriter, r *http.Request) error {
 // quick replies and confirmation buttons are there for the conversation's
 // customer only (answerURL).
 func (u *UI) messagesFragment(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func (u *UI) messagesFragment(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	conv, msgs, err := u.Chat.History(ctx, c, r.PathValue("id"), conversations.Page{After: after, Limit: conversations.MaxPage})
 	if err != nil {
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	return u.showMessages(w, chatLog{Messages: u.chatMessages(ctx, c, conv, msgs), PostURL: answerURL(c, conv)})
 }

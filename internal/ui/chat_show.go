@@ -1,12 +1,11 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
-	"supportbot/internal/http/response"
 )
 
 // chatStartData is the chat's start screen: no conversation is open.
@@ -28,13 +27,13 @@ const maxEarlierChats = 10
 // opens one (#chat-new). Only the caller's own conversations count, an
 // admin's too (for whom the service would list everyone's).
 func (u *UI) chatShow(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
 	list, _, err := u.Chat.List(r.Context(), c, conversations.Filter{CustomerID: c.Actor.UserID, Limit: 50})
 	if err != nil {
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	var d chatStartData
 	for _, conv := range list {
@@ -49,19 +48,4 @@ func (u *UI) chatShow(w http.ResponseWriter, r *http.Request) error {
 	p := u.newPage(r, "Chat", d)
 	p.Section = "chat"
 	return u.show(w, http.StatusOK, "chat_start", p)
-}
-
-// chatError maps an error of the conversations service on a chat page to
-// its response. Someone else's conversation answers like a missing one:
-// the service decides and audits (DESIGN.md invariant 2).
-func chatError(err error) error {
-	switch {
-	case errors.Is(err, conversations.ErrNotFound):
-		return response.NotFound(err)
-	case errors.Is(err, conversations.ErrForbidden):
-		return response.Forbidden(err)
-	case errors.Is(err, conversations.ErrBusy):
-		return response.Unavailable(err)
-	}
-	return response.Internal(err)
 }

@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
 
-	"supportbot/internal/http/response"
 	"supportbot/internal/orders"
+
+	"supportbot/internal/api"
 )
 
 // ordersPageSize is how many orders My orders lists at a time.
@@ -34,19 +34,14 @@ type orderRow struct {
 // ordersShow answers GET /orders: the customer's own orders, newest first
 // (orders.Service.List scopes them to the caller), ?cursor= for older ones.
 func (u *UI) ordersShow(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
 	cursor := r.URL.Query().Get("cursor")
 	res, err := u.Orders.List(r.Context(), c, orders.Page{Limit: ordersPageSize, Cursor: cursor})
-	switch {
-	case errors.Is(err, orders.ErrInvalidCursor):
-		return response.BadRequest("cursor", "This page link is not valid; start from the first page.", err)
-	case errors.Is(err, orders.ErrForbidden):
-		return response.Forbidden(err)
-	case err != nil:
-		return response.Internal(err)
+	if err != nil {
+		return ordersError(err)
 	}
 	d := ordersData{Orders: make([]orderRow, 0, len(res.Orders)), Paged: cursor != ""}
 	for _, o := range res.Orders {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
 )
 
@@ -13,7 +14,7 @@ import (
 // go back to the console with a friendly notice instead of an error page,
 // since losing that race is an ordinary event.
 func (u *UI) staffClaim(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
@@ -22,7 +23,7 @@ func (u *UI) staffClaim(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, conversations.ErrNotWaiting):
 		return seeOther(w, r, "/staff", "claim_lost")
 	case err != nil:
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	return seeOther(w, r, "/staff/conversations/"+conv.ID, "claimed")
 }

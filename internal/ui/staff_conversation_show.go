@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"supportbot/internal/api"
 	"supportbot/internal/auth"
 	"supportbot/internal/conversations"
 	"supportbot/internal/orders"
@@ -68,14 +69,14 @@ func (u *UI) staffConversationShow(w http.ResponseWriter, r *http.Request) error
 // showConversation renders the conversation page with status; replyText
 // and replyError bring back a refused reply.
 func (u *UI) showConversation(w http.ResponseWriter, r *http.Request, status int, id, replyText, replyError string) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
 	// The latest page of messages: Before past any sequence number.
 	conv, msgs, err := u.Chat.History(r.Context(), c, id, conversations.Page{Before: math.MaxInt64, Limit: conversations.MaxPage})
 	if err != nil {
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	me, admin := c.Actor.UserID, c.Actor.Role == auth.RoleAdmin
 	d := staffConversationData{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
 	"supportbot/internal/http/request"
 )
@@ -24,7 +25,7 @@ func (u *UI) staffReplyCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := request.DecodeJSON(r, &in, nil); err != nil {
 		return err
 	}
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func (u *UI) staffReplyCreate(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, conversations.ErrClosed):
 		return u.showConversation(w, r, http.StatusBadRequest, id, "", "This conversation is closed; the customer can start a new one.")
 	case err != nil:
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	return seeOther(w, r, "/staff/conversations/"+conv.ID, "replied")
 }

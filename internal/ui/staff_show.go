@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"supportbot/internal/api"
 	"supportbot/internal/conversations"
 )
 
@@ -32,18 +33,18 @@ type staffData struct {
 // admin sees the same console (their scope would allow everything, so the
 // filter is set here too).
 func (u *UI) staffShow(w http.ResponseWriter, r *http.Request) error {
-	c, err := caller(r)
+	c, err := api.Caller(r)
 	if err != nil {
 		return err
 	}
 	me := c.Actor.UserID
 	queue, more, err := u.listConversations(r.Context(), c, conversations.Filter{AssigneeID: me, Queue: true, Status: conversations.StatusWaiting})
 	if err != nil {
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	mine, _, err := u.listConversations(r.Context(), c, conversations.Filter{AssigneeID: me, Queue: true, Status: conversations.StatusWithAgent})
 	if err != nil {
-		return chatError(err)
+		return api.ChatError(err)
 	}
 	now := u.Clock()
 	d := staffData{QueueMore: more}

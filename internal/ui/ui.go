@@ -67,10 +67,12 @@ type AuditLog interface {
 }
 
 // Activity counts the chat's activity for the admin charts: customer turns
-// in each hour and the intents the bot recognised, since a time.
+// in each hour and the intents the bot recognised, since a time. The
+// conversations service implements it and authorizes the caller itself
+// (auth.ActionStatsRead).
 type Activity interface {
-	TurnsPerHour(ctx context.Context, since time.Time) ([]int, error) // one count per hour from since
-	IntentCounts(ctx context.Context, since time.Time) (map[string]int, error)
+	TurnsPerHour(ctx context.Context, c conversations.Caller, since time.Time) ([]int, error) // one count per hour from since
+	IntentCounts(ctx context.Context, c conversations.Caller, since time.Time) (map[string]int, error)
 }
 
 // Deps are what the UI needs. Log and DB are required; each other service
@@ -358,15 +360,4 @@ func (u *UI) ErrorPage(w io.Writer, p response.ErrorPage) error {
 	}
 	_, err = w.Write(body)
 	return err
-}
-
-// caller is the signed-in user of r as the conversations and orders
-// services take it (they authorize every call themselves).
-func caller(r *http.Request) (conversations.Caller, error) {
-	id, ok := middleware.IdentityFrom(r.Context())
-	if !ok || id.UserID == "" {
-		return conversations.Caller{}, response.Internal(errors.New("ui: no signed-in caller on a signed-in route"))
-	}
-	m := middleware.AuthMeta(r)
-	return conversations.Caller{Actor: id.Actor(), IP: m.IP, RequestID: m.RequestID}, nil
 }
