@@ -125,6 +125,7 @@ var uiRecipes = map[string]recipe{
 	"GET /admin/audit":   noBody,
 	"GET /admin/kb":      noBody,
 	"GET /admin/kb/new":  noBody,
+	"POST /admin/kb/try": func(*mcase) (any, string) { return form("q", "How long does shipping take?") },
 	"GET /admin/kb/{id}": noBody,
 	"POST /admin/kb": func(c *mcase) (any, string) {
 		return form("id", c.f.faqID(), "question", "Do you offer gift wrapping?", "answer", "Yes, for 3 euros.", "paraphrases", "", "tags", "")

@@ -7,6 +7,7 @@ import (
 	"supportbot/internal/auth"
 	"supportbot/internal/bot"
 	"supportbot/internal/http/middleware"
+	"supportbot/internal/http/request"
 	"supportbot/internal/http/response"
 	"supportbot/internal/kb"
 	"supportbot/internal/payment/card"
@@ -44,9 +45,32 @@ type understander interface {
 	Understand(text string) bot.Understanding
 }
 
-// adminKBShow renders GET /admin/kb: the entries and, with ?q=, the
-// entries the bot finds for that question.
+// adminKBShow renders GET /admin/kb: the entries and the "try a question"
+// box.
 func (u *UI) adminKBShow(w http.ResponseWriter, r *http.Request) error {
+	return u.showKB(w, r, "")
+}
+
+// tryForm is the "try a question" box (api/schemas/form_kb_try.json).
+type tryForm struct {
+	Q string `json:"q"`
+}
+
+// adminKBTry answers POST /admin/kb/try: the knowledge-base page with the
+// entries the bot finds for the question. A POST, not a GET with ?q=, so
+// what the admin types (a customer's message, card data and all) never
+// lands in a URL, the browser's history or a proxy's log.
+func (u *UI) adminKBTry(w http.ResponseWriter, r *http.Request) error {
+	var in tryForm
+	if err := request.DecodeJSON(r, &in, nil); err != nil {
+		return err
+	}
+	return u.showKB(w, r, in.Q)
+}
+
+// showKB renders the knowledge-base page, with what the bot makes of q
+// when it is not empty.
+func (u *UI) showKB(w http.ResponseWriter, r *http.Request, q string) error {
 	if err := middleware.Authorize(r, auth.Resource{}); err != nil {
 		return err
 	}
@@ -55,7 +79,7 @@ func (u *UI) adminKBShow(w http.ResponseWriter, r *http.Request) error {
 		return response.Internal(err)
 	}
 	d := adminKBData{Entries: entries, MaxTry: u.maxTry()}
-	if q := r.URL.Query().Get("q"); q != "" {
+	if q != "" {
 		d.Query, d.Try = u.tryQuestion(q)
 	}
 	p := u.newPage(r, "Knowledge base", d)

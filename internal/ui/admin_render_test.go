@@ -87,7 +87,7 @@ func TestAdminPagesRender(t *testing.T) {
 			want: []string{
 				`<table id="kb-table"`, `<tr data-entry="shipping-times">`, `<a class="edit" href="/admin/kb/shipping-times">`,
 				`shipping, delivery`, `<time datetime="2026-03-14T09:26:00Z">`, `id="kb-new"`, `href="/admin/kb/new"`,
-				`<form id="kb-try"`, `method="get"`, `id="kb-try-q" name="q"`, `id="kb-try-submit"`, `maxlength="2000"`,
+				`<form id="kb-try"`, `method="post" action="/admin/kb/try"`, `id="kb-try-q" name="q"`, `id="kb-try-submit"`, `maxlength="2000"`,
 				`<ol id="kb-try-results"`, `<li data-entry="shipping-times" data-role="answer">`, `<span class="score">12.35</span>`,
 				`<li data-entry="returns">`, `<span class="score">2.00</span>`, `The bot answers with this`,
 			},

@@ -98,6 +98,7 @@ func (u *UI) Routes() []middleware.Route {
 		routes = append(routes, []middleware.Route{
 			// The knowledge-base editor and its "try a question" box.
 			{Method: "GET", Pattern: "/admin/kb", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Handler: u.adminKBShow},
+			{Method: "POST", Pattern: "/admin/kb/try", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Form: true, Schema: "form_kb_try", Handler: u.adminKBTry},
 			{Method: "GET", Pattern: "/admin/kb/new", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Handler: u.adminKBNew},
 			{Method: "GET", Pattern: "/admin/kb/{id}", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Handler: u.adminKBEdit},
 			{Method: "POST", Pattern: "/admin/kb", Policy: admin, Action: auth.ActionKnowledgeBaseEdit, Form: true, Schema: "form_faq_entry", Handler: u.adminKBCreate},
