@@ -78,21 +78,13 @@ func (u *UI) showKB(w http.ResponseWriter, r *http.Request, q string) error {
 	if err != nil {
 		return response.Internal(err)
 	}
-	d := adminKBData{Entries: entries, MaxTry: u.maxTry()}
+	d := adminKBData{Entries: entries, MaxTry: u.maxChars()}
 	if q != "" {
 		d.Query, d.Try = u.tryQuestion(q)
 	}
 	p := u.newPage(r, "Knowledge base", d)
 	p.Section = "admin"
 	return u.show(w, http.StatusOK, "admin_kb", p)
-}
-
-// maxTry is the longest question the box takes: a customer's message.
-func (u *UI) maxTry() int {
-	if u.MaxMessageChars > 0 {
-		return u.MaxMessageChars
-	}
-	return bot.DefaultMaxChars
 }
 
 // tryQuestion searches the knowledge base as the bot does. Card data is
@@ -102,8 +94,8 @@ func (u *UI) tryQuestion(q string) (string, *kbTry) {
 	if !utf8.ValidString(q) {
 		q = string([]rune(q)) // invalid bytes become U+FFFD
 	}
-	if r := []rune(q); len(r) > u.maxTry() {
-		q = string(r[:u.maxTry()])
+	if r := []rune(q); len(r) > u.maxChars() {
+		q = string(r[:u.maxChars()])
 	}
 	q, _ = card.Redact(q)
 	t := &kbTry{}

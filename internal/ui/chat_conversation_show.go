@@ -6,13 +6,10 @@ import (
 	"unicode/utf8"
 
 	"supportbot/internal/api"
+	"supportbot/internal/bot"
 	"supportbot/internal/conversations"
 	"supportbot/internal/payment/card"
 )
-
-// defaultMaxMessageChars is conversations' own default of MAX_MESSAGE_CHARS,
-// for a UI built without the setting.
-const defaultMaxMessageChars = 2000
 
 // conversationData is the customer's conversation page.
 type conversationData struct {
@@ -104,5 +101,5 @@ func (u *UI) maxChars() int {
 	if u.MaxMessageChars > 0 {
 		return u.MaxMessageChars
 	}
-	return defaultMaxMessageChars
+	return bot.DefaultMaxChars // the bot's and the conversations' own default
 }

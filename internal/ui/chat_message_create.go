@@ -9,8 +9,8 @@ import (
 	"supportbot/internal/http/request"
 )
 
-// chatMessageForm is the typing box, a quick reply or a confirmation
-// button (api/schemas/form_chat_message.json).
+// chatMessageForm is the typing box, a quick reply, a confirmation button
+// or a staff reply (api/schemas/form_chat_message.json).
 type chatMessageForm struct {
 	Text string `json:"text"`
 }

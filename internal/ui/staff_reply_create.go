@@ -9,11 +9,6 @@ import (
 	"supportbot/internal/http/request"
 )
 
-// replyForm is the staff member's reply (api/schemas/form_chat_message.json).
-type replyForm struct {
-	Text string `json:"text"`
-}
-
 // staffReplyCreate answers POST /staff/conversations/{id}/replies: the
 // staff member who holds the conversation answers the customer, whose page
 // shows it live. Card data is removed by the service as from any message.
@@ -21,7 +16,7 @@ type replyForm struct {
 // page again with the reason inline and the text kept (400); someone
 // else's conversation answers 404.
 func (u *UI) staffReplyCreate(w http.ResponseWriter, r *http.Request) error {
-	var in replyForm
+	var in chatMessageForm
 	if err := request.DecodeJSON(r, &in, nil); err != nil {
 		return err
 	}
