@@ -599,29 +599,10 @@ func (lx *lexicon) addBuiltins() {
 	for _, r := range ruleTable {
 		lx.addText(r.phrase, 1)
 	}
-	for _, p := range yesLeads {
-		lx.addText(p, 1)
-	}
-	for _, p := range noLeads {
-		lx.addText(p, 1)
-	}
-	for _, p := range yesNoFillers {
-		lx.addText(p, 1)
-	}
-	for _, p := range yesPhrases {
-		lx.addText(p, 1)
-	}
-	for _, p := range noPhrases {
-		lx.addText(p, 1)
-	}
-	for _, w := range stopWords {
-		lx.addText(w, 1)
-	}
-	for _, w := range socialFillers {
-		lx.addText(w, 1)
-	}
-	for _, w := range shopWords {
-		lx.addText(w, 1)
+	for _, list := range [][]string{yesLeads, noLeads, yesNoFillers, yesPhrases, noPhrases, stopWords, socialFillers, shopWords} {
+		for _, p := range list {
+			lx.addText(p, 1)
+		}
 	}
 }
 
