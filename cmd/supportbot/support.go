@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -64,13 +63,7 @@ func newSupportBot(c *config.Config, db *storage.DB, k *keys, accounts *users.St
 		ValidNumber:  brain.CanonicalOrderID,
 		ReturnWindow: window,
 		Clock:        now,
-		IsStaff: func(ctx context.Context, id string) (bool, error) {
-			u, err := accounts.Get(ctx, id)
-			if errors.Is(err, users.ErrNotFound) {
-				return false, nil
-			}
-			return err == nil && u.Role == users.RoleSupport && !u.Disabled, err
-		},
+		IsStaff:      accounts.IsEnabledSupport,
 	})
 	chat := conversations.NewService(conversations.NewStore(db, k.fields, now), brain, dialogue.New(now, window, nil),
 		conversations.OrdersFor(ord), rec, nil,

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -136,13 +135,7 @@ func (f *idFixture) supportBot(db *storage.DB) {
 		ValidNumber:  f.bot.CanonicalOrderID,
 		ReturnWindow: returnWindow,
 		Clock:        f.clock.Now,
-		IsStaff: func(ctx context.Context, id string) (bool, error) {
-			u, err := accounts.Get(ctx, id)
-			if errors.Is(err, users.ErrNotFound) {
-				return false, nil
-			}
-			return err == nil && u.Role == users.RoleSupport && !u.Disabled, err
-		},
+		IsStaff:      accounts.IsEnabledSupport,
 	})
 	f.convs = conversations.NewStore(db, keys, f.clock.Now)
 	f.chat = conversations.NewService(f.convs, f.bot, dialogue.New(f.clock.Now, returnWindow, nil),

@@ -453,6 +453,26 @@ func (s *Store) SetRole(ctx context.Context, id string, role Role) error {
 		WHERE id = $1`, string(role))
 }
 
+// IsEnabledSupport reports whether id is an enabled support account: who
+// orders may be assigned to. It reads the role and the flag alone, nothing
+// that needs decrypting; an unknown id is false, not an error.
+func (s *Store) IsEnabledSupport(ctx context.Context, id string) (bool, error) {
+	ctx, cancel := s.db.Ctx(ctx)
+	defer cancel()
+	var (
+		role     string
+		disabled bool
+	)
+	err := s.db.SQL().QueryRowContext(ctx, `SELECT role, disabled FROM users WHERE id = $1`, id).Scan(&role, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("users: role of %q: %w", id, err)
+	}
+	return Role(role) == RoleSupport && !disabled, nil
+}
+
 // SetDisabled disables or re-enables the account. Disabling bumps the token
 // generation and revokes every session in the same transaction; enabling
 // changes nothing else. Disabling the last enabled admin fails with

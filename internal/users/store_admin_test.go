@@ -152,3 +152,22 @@ func TestLastAdminGuardWaitsForConcurrentDemotion(t *testing.T) {
 		}
 	})
 }
+
+func TestIsEnabledSupport(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		sam := f.createWithRole("sam@shop.example", users.RoleSupport)
+		off := f.createWithRole("off@shop.example", users.RoleSupport)
+		if err := f.store.SetDisabled(ctx, off.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		ada := f.createWithRole("ada@shop.example", users.RoleAdmin)
+		cus := f.createWithRole("cus@shop.example", users.RoleCustomer)
+		for id, want := range map[string]bool{sam.ID: true, off.ID: false, ada.ID: false, cus.ID: false, "0123456789abcdef0123456789abcdef": false} {
+			if got, err := f.store.IsEnabledSupport(ctx, id); err != nil || got != want {
+				t.Errorf("IsEnabledSupport(%s) = %t, %v; want %t", id, got, err, want)
+			}
+		}
+	})
+}
