@@ -39,7 +39,7 @@ func (o callerOrders) view(ord orders.Order) dialogue.Order {
 	return v
 }
 
-func (o callerOrders) result(ctx context.Context, ord orders.Order, err error) (dialogue.Order, error) {
+func (o callerOrders) result(ord orders.Order, err error) (dialogue.Order, error) {
 	var se *orders.StateError
 	switch {
 	case err == nil:
@@ -47,19 +47,15 @@ func (o callerOrders) result(ctx context.Context, ord orders.Order, err error) (
 	case errors.Is(err, orders.ErrNotFound), errors.Is(err, orders.ErrInvalidNumber):
 		return dialogue.Order{}, dialogue.ErrOrderNotFound
 	case errors.As(err, &se):
-		// Read the order again to explain its status as it is now.
-		cur, gerr := o.svc.Get(ctx, o.c, se.Number)
-		if gerr != nil {
-			cur = orders.Order{Number: se.Number, Status: se.Status}
-		}
-		return dialogue.Order{}, &dialogue.NotAllowedError{Order: o.view(cur)}
+		// The refusal comes with the order as it is stored now.
+		return dialogue.Order{}, &dialogue.NotAllowedError{Order: o.view(ord)}
 	}
 	return dialogue.Order{}, err
 }
 
 func (o callerOrders) Find(ctx context.Context, number string) (dialogue.Order, error) {
 	ord, err := o.svc.Get(ctx, o.c, number)
-	return o.result(ctx, ord, err)
+	return o.result(ord, err)
 }
 
 func (o callerOrders) List(ctx context.Context) ([]dialogue.Order, error) {
@@ -76,10 +72,10 @@ func (o callerOrders) List(ctx context.Context) ([]dialogue.Order, error) {
 
 func (o callerOrders) Cancel(ctx context.Context, number string) (dialogue.Order, error) {
 	ord, err := o.svc.Cancel(ctx, o.c, number, "requested in chat")
-	return o.result(ctx, ord, err)
+	return o.result(ord, err)
 }
 
 func (o callerOrders) Return(ctx context.Context, number string) (dialogue.Order, error) {
 	ord, err := o.svc.RequestReturn(ctx, o.c, number, "requested in chat")
-	return o.result(ctx, ord, err)
+	return o.result(ord, err)
 }

@@ -241,7 +241,10 @@ func (s *Service) authorize(ctx context.Context, c Caller, a auth.Action, o Orde
 // order unchanged and false when there is nothing to do (the change is
 // already made: idempotent), or a refusal. When another change wins the
 // race, the order is read again, authorized again (its assignee may have
-// changed) and apply decides again on what is now stored.
+// changed) and apply decides again on what is now stored. A refusal of
+// apply comes with the order as it is stored, which the caller may read
+// (reach authorized it), so it can explain the refusal without a second
+// read.
 func (s *Service) change(ctx context.Context, c Caller, a auth.Action, op, raw string,
 	apply func(o Order, now time.Time) (Order, bool, error)) (Order, bool, error) {
 	o, err := s.reach(ctx, c, a, op, raw)
@@ -251,7 +254,7 @@ func (s *Service) change(ctx context.Context, c Caller, a auth.Action, op, raw s
 	for attempt := 1; ; attempt++ {
 		next, changed, err := apply(o, s.now())
 		if err != nil {
-			return Order{}, false, err
+			return o, false, err
 		}
 		if !changed {
 			return o, false, nil

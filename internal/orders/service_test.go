@@ -293,8 +293,11 @@ func TestCancel(t *testing.T) {
 					continue
 				}
 				number := num(st)
-				_, err := f.svc.Cancel(ctx, ann, number, "")
+				o, err := f.svc.Cancel(ctx, ann, number, "")
 				wantState(t, err, st, orders.ErrNotCancellable)
+				if o.Number != number || o.Status != st {
+					t.Fatalf("a refused cancel returns %+v, want the order as stored", o)
+				}
 				if !strings.Contains(err.Error(), number) || !strings.Contains(err.Error(), string(st)) {
 					t.Fatalf("error %q should name the order and its status", err)
 				}
