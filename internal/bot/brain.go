@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -97,8 +98,8 @@ func New(training []Example, faqs []FAQ, opts Options) (*Brain, error) {
 	}
 	b := &Brain{
 		orders:   om,
-		maxChars: orDefault(opts.MaxChars, DefaultMaxChars),
-		faqMin:   orDefaultF(opts.FAQMinScore, DefaultFAQMinScore),
+		maxChars: cmp.Or(opts.MaxChars, DefaultMaxChars),
+		faqMin:   cmp.Or(opts.FAQMinScore, DefaultFAQMinScore),
 		examples: map[string][]string{},
 	}
 	if b.maxChars < 0 || b.faqMin < 0 {
@@ -218,20 +219,6 @@ func offTopicIDs(lx *lexicon) map[int32]bool {
 		}
 	}
 	return off
-}
-
-func orDefault(v, d int) int {
-	if v == 0 {
-		return d
-	}
-	return v
-}
-
-func orDefaultF(v, d float64) float64 {
-	if v == 0 {
-		return d
-	}
-	return v
 }
 
 // SetKnowledgeBase rebuilds the search index (and the vocabulary for typo

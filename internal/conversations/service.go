@@ -85,8 +85,6 @@ const Welcome = "Hi! I'm the shop's assistant. I can track, cancel or return you
 // was removed (first specification, "CVV handling"; invariant 6).
 const CardWarning = "For your security I've removed the card details from your message. Please never share card numbers, security codes or expiry dates in chat: we will never ask for them here."
 
-var welcomeSuggestions = []string{"Track my order", "Show my orders", "Return an item", "Talk to a person"}
-
 // Start opens a conversation for the caller, with the bot's welcome.
 func (s *Service) Start(ctx context.Context, c Caller) (Conversation, []Message, error) {
 	if err := auth.Authorize(c.Actor, auth.ActionConversationCreate, auth.Resource{}); err != nil {
@@ -94,7 +92,7 @@ func (s *Service) Start(ctx context.Context, c Caller) (Conversation, []Message,
 	}
 	conv, msgs, err := s.store.Create(ctx, c.Actor.UserID, []Message{{
 		Sender: SenderBot, Text: Welcome, Intent: string(bot.IntentGreeting),
-		Meta: Meta{Suggestions: welcomeSuggestions},
+		Meta: Meta{Suggestions: dialogue.Menu()},
 	}})
 	if err != nil {
 		return Conversation{}, nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"supportbot/internal/bot"
 )
@@ -292,3 +293,7 @@ func (e *Engine) confirmed(ctx context.Context, st State, u bot.Understanding, o
 	r.OrderID = ord.Number
 	return r, State{OrderID: ord.Number}, nil
 }
+
+// Menu returns the bot's main choices, the quick replies it offers after a
+// welcome or a finished task (a copy: the caller may keep it).
+func Menu() []string { return slices.Clone(menu) }
