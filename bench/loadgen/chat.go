@@ -51,22 +51,26 @@ func runChat(base *url.URL, users, conc, n int, limit time.Duration) (result, er
 		return result{}, err
 	}
 	fmt.Fprintf(os.Stderr, "loadgen: %d customers signed in, each with a conversation\n", len(sessions))
-	return drive(conc, n, limit, func(w int, i int64) (*http.Request, error) {
+	// Every request is prepared before the clock starts: session s's
+	// message m is reqs[s][m].
+	reqs := make([][][]byte, len(sessions))
+	for si, s := range sessions {
+		reqs[si] = make([][]byte, len(chatMix))
+		for m, text := range chatMix {
+			body, err := json.Marshal(map[string]string{"text": text})
+			if err != nil {
+				return result{}, err
+			}
+			reqs[si][m] = []byte(fmt.Sprintf("POST /api/v1/conversations/%s/messages HTTP/1.1\r\nHost: %s\r\n"+
+				"Authorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+				s.conversation, base.Host, s.token, len(body), body))
+		}
+	}
+	return drive(base, conc, n, limit, func(w int, i int64) []byte {
 		// A customer types one message at a time: each connection keeps to
 		// its own customers, so no conversation gets two messages at once.
-		s := sessions[(w+conc*int(i/int64(conc)))%len(sessions)]
-		body, err := json.Marshal(map[string]string{"text": chatMix[int(i)%len(chatMix)]})
-		if err != nil {
-			return nil, err
-		}
-		req, err := http.NewRequest(http.MethodPost, root+"/api/v1/conversations/"+s.conversation+"/messages", bytes.NewReader(body))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+s.token)
-		return req, nil
-	}, client), nil
+		return reqs[(w+conc*int(i/int64(conc)))%len(sessions)][int(i)%len(chatMix)]
+	}), nil
 }
 
 // benchPassword passes the server's password rules.
