@@ -113,6 +113,7 @@ type Store struct {
 const (
 	sqlGet = iota
 	sqlUpdate
+	sqlUpdateTurn
 	sqlInsertMessage
 	numStatements
 )
@@ -121,6 +122,11 @@ var statements = [numStatements]string{
 	sqlGet: selectConversation + ` WHERE id = $1`,
 	sqlUpdate: `UPDATE conversations SET status = $3, assignee_id = $4, state = $5, version = $6, last_seq = $7,
 		updated_at = $8, last_activity_at = $9, handoff_at = $10, closed_at = $11 WHERE id = $1 AND version = $2`,
+	// Most turns change neither status nor assignee: leaving those columns
+	// out of the statement keeps SQLite from rewriting the indexes that hold
+	// them (migration 00008).
+	sqlUpdateTurn: `UPDATE conversations SET state = $3, version = $4, last_seq = $5, updated_at = $6, last_activity_at = $7
+		WHERE id = $1 AND version = $2`,
 	sqlInsertMessage: `INSERT INTO messages (conversation_id, seq, sender, author_id, text_enc, intent, redactions, meta, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 }
@@ -423,15 +429,29 @@ func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 // recorded in w.err and writes nothing.
 func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 	c, next := w.before, w.after
-	update, err := s.stmt(ctx, tx, sqlUpdate)
-	if err != nil {
-		return err
-	}
-	res, err := update.ExecContext(ctx,
-		c.ID, c.Version, string(next.Status), next.AssigneeID, w.state, next.Version, next.LastSeq,
-		w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), storage.Micros(next.HandoffAt), storage.Micros(next.ClosedAt))
-	if err != nil {
-		return err
+	var res sql.Result
+	if next.Status == c.Status && next.AssigneeID == c.AssigneeID {
+		// Status is unchanged, so are handoff_at and closed_at (Apply).
+		update, err := s.stmt(ctx, tx, sqlUpdateTurn)
+		if err != nil {
+			return err
+		}
+		res, err = update.ExecContext(ctx,
+			c.ID, c.Version, w.state, next.Version, next.LastSeq, w.now.UnixMicro(), next.LastActivityAt.UnixMicro())
+		if err != nil {
+			return err
+		}
+	} else {
+		update, err := s.stmt(ctx, tx, sqlUpdate)
+		if err != nil {
+			return err
+		}
+		res, err = update.ExecContext(ctx,
+			c.ID, c.Version, string(next.Status), next.AssigneeID, w.state, next.Version, next.LastSeq,
+			w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), storage.Micros(next.HandoffAt), storage.Micros(next.ClosedAt))
+		if err != nil {
+			return err
+		}
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return err
@@ -439,7 +459,8 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 		w.err = ErrConflict
 		return ErrConflict
 	}
-	w.stored, err = s.insertMessages(ctx, tx, c.ID, c.LastSeq, w.msgs, w.now)
+	stored, err := s.insertMessages(ctx, tx, c.ID, c.LastSeq, w.msgs, w.now)
+	w.stored = stored
 	return err
 }
 
