@@ -225,6 +225,20 @@ var synonymExceptions = map[string]bool{
 	"personal": true, "personally": true, "personalise": true, "personalised": true,
 	"personalize": true, "personalized": true, "personality": true,
 	"production": true, "productive": true, "productivity": true,
+	// "goods" are items, but "good" is not.
+	"good": true, "goodness": true,
+	// "manager", "operator", "advisor" and "representative" are people;
+	// managing, operating, advising and representing are not.
+	"manage": true, "manages": true, "managed": true, "managing": true, "management": true,
+	"manageable": true, "operate": true, "operates": true, "operated": true,
+	"operating": true, "operation": true, "operations": true, "operational": true,
+	"advise": true, "advises": true, "advised": true, "advising": true, "advisable": true,
+	"represent": true, "represents": true, "represented": true, "representing": true,
+	// Foreign synonyms whose stems are English words: French "commande",
+	// Italian "ordine", Dutch "levering" and "hoe".
+	"command": true, "commands": true, "commanded": true, "commander": true,
+	"commanding": true, "ordinance": true, "ordination": true, "lever": true,
+	"levers": true, "hoe": true, "hoes": true,
 }
 
 // lexicon is immutable once built (copy-on-extend), so readers never lock.
@@ -533,7 +547,7 @@ func (lx *lexicon) unknownWord(w string, corr *corrector, wantStrs bool) (int32,
 			return id, ""
 		}
 	}
-	if to, ok := synonymStems()[st]; ok {
+	if to, ok := synonymStems()[st]; ok && !synonymExceptions[w] {
 		if id, ok := lx.canon[to]; ok {
 			return id, ""
 		}
