@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -476,5 +477,117 @@ func TestGroupCommitFollowerHonoursItsContext(t *testing.T) {
 	}
 	if err := <-leaderDone; err != nil {
 		t.Errorf("leader after the lock was released: %v", err)
+	}
+}
+
+// pendingOrders has one pending order, ORD001, and counts cancellations.
+type pendingOrders struct{ cancels *int }
+
+func (pendingOrders) Find(_ context.Context, n string) (dialogue.Order, error) {
+	if n == "ORD001" {
+		return dialogue.Order{Number: n, Status: "pending"}, nil
+	}
+	return dialogue.Order{}, dialogue.ErrOrderNotFound
+}
+func (pendingOrders) List(context.Context) ([]dialogue.Order, error) { return nil, nil }
+func (p pendingOrders) Cancel(_ context.Context, n string) (dialogue.Order, error) {
+	*p.cancels++
+	return dialogue.Order{Number: n, Status: "cancelled"}, nil
+}
+func (pendingOrders) Return(context.Context, string) (dialogue.Order, error) {
+	return dialogue.Order{}, dialogue.ErrOrderNotFound
+}
+
+// On SQLite a turn starts from the store's latest copy of the
+// conversation. A copy made stale by another writer (a second store on
+// the same file stands for another process) costs a retry, never a wrong
+// answer — and a stale copy waiting for a yes or no is never used, since
+// the "yes" would cancel an order the customer has already kept.
+func TestStaleCopiesNeverDecideATurn(t *testing.T) {
+	f := setup(t, storagetest.SQLite(t))
+	ctx := context.Background()
+	cancels := 0
+	understand := scripted{
+		"hello":          {Intent: bot.IntentGreeting, Confidence: 0.9},
+		"track my order": {Intent: bot.IntentOrderStatus, Confidence: 0.9},
+		"ORD001":         {Intent: bot.IntentFallback, Confidence: 0.3, OrderID: "ORD001"},
+		"cancel ORD001":  {Intent: bot.IntentCancelOrder, Confidence: 0.9, OrderID: "ORD001"},
+		"yes":            {Intent: bot.IntentFallback, Confidence: 0.3, Affirmative: true},
+		"no":             {Intent: bot.IntentFallback, Confidence: 0.3, Negative: true},
+	}
+	service := func(store *Store) *Service {
+		return NewService(store, understand, dialogue.New(f.clk.Now, 30*24*time.Hour, nil),
+			func(Caller) dialogue.Orders { return pendingOrders{&cancels} }, f.rec, nil, Options{Clock: f.clk.Now})
+	}
+	here, there := service(f.store), service(NewStore(f.db, f.store.keys, f.clk.Now))
+	conv, _, err := here.Start(ctx, f.alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(svc *Service, text string) Turn {
+		t.Helper()
+		turn, err := svc.Send(ctx, f.alice, conv.ID, text)
+		if err != nil {
+			t.Fatalf("Send(%q): %v", text, err)
+		}
+		return turn
+	}
+
+	// The other writer asks for the order number; this store's copy
+	// predates the question, yet "ORD001" answers it.
+	send(here, "hello")
+	send(there, "track my order")
+	if turn := send(here, "ORD001"); turn.Reply.Intent != bot.IntentOrderStatus || turn.Message.Seq != 6 {
+		t.Fatalf("after a write elsewhere: %+v, seq %d", turn.Reply, turn.Message.Seq)
+	}
+
+	// This store asks for confirmation and remembers that; the customer
+	// says no elsewhere; then "yes" here must not cancel.
+	if turn := send(here, "cancel ORD001"); turn.Conversation.State.Confirm != bot.IntentCancelOrder {
+		t.Fatalf("no confirmation asked: %+v", turn.Reply)
+	}
+	send(there, "no")
+	send(here, "yes")
+	if cancels != 0 {
+		t.Fatalf("a stale confirmation cancelled the order (%d cancellations)", cancels)
+	}
+	// Asked and confirmed in one place, it does cancel.
+	send(here, "cancel ORD001")
+	send(here, "yes")
+	if cancels != 1 {
+		t.Fatalf("%d cancellations after a confirmed cancel, want 1", cancels)
+	}
+	_, history, err := here.History(ctx, f.alice, conv.ID, Page{})
+	if err != nil || len(history) != 17 {
+		t.Fatalf("history: %d messages, %v", len(history), err)
+	}
+	for i, m := range history {
+		if m.Seq != int64(i+1) {
+			t.Fatalf("message %d has seq %d", i, m.Seq)
+		}
+	}
+}
+
+func TestRecentConversationsStayBoundedAndNewest(t *testing.T) {
+	r := &recentConversations{m: map[string]Conversation{}}
+	for i := range maxRecent + 100 {
+		r.put(Conversation{ID: strconv.Itoa(i), Version: 1})
+	}
+	if len(r.m) != maxRecent {
+		t.Fatalf("%d remembered, want at most %d", len(r.m), maxRecent)
+	}
+	r.put(Conversation{ID: "x", Version: 3})
+	r.put(Conversation{ID: "x", Version: 2}) // a slower writer finishing late
+	if c, _ := r.get("x"); c.Version != 3 {
+		t.Fatalf("version %d remembered, want 3", c.Version)
+	}
+	r.forget("x")
+	if _, ok := r.get("x"); ok {
+		t.Fatal("forgotten conversation still remembered")
+	}
+	var none *recentConversations // PostgreSQL: remembers nothing
+	none.put(Conversation{ID: "y"})
+	if _, ok := none.get("y"); ok {
+		t.Fatal("nil cache remembered")
 	}
 }

@@ -104,6 +104,9 @@ type Store struct {
 	keys  *crypto.Keyring
 	clock func() time.Time
 	group groupCommit
+	// recent holds conversations as this Store last wrote or read them, on
+	// SQLite only (see latest).
+	recent *recentConversations
 
 	prepared [numStatements]atomic.Pointer[sql.Stmt]
 }
@@ -171,8 +174,74 @@ func NewStore(db *storage.DB, keys *crypto.Keyring, clock func() time.Time) *Sto
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Store{db: db, keys: keys, clock: clock}
+	s := &Store{db: db, keys: keys, clock: clock}
+	if db.Dialect() == storage.DialectSQLite {
+		s.recent = &recentConversations{m: map[string]Conversation{}}
+	}
+	return s
 }
+
+// maxRecent bounds the conversations Store.latest remembers: about 300
+// bytes each.
+const maxRecent = 4096
+
+// recentConversations remembers the last version of recently used
+// conversations. On SQLite one process serves the database (DESIGN.md,
+// "One process, two deployments"), so what this Store last wrote is the
+// current version unless another process (a terminal command) wrote
+// since; and that is caught where it matters, because every change is a
+// compare-and-set on the version (Apply), which answers ErrConflict and
+// forgets the entry.
+type recentConversations struct {
+	mu sync.Mutex
+	m  map[string]Conversation
+}
+
+func (r *recentConversations) get(id string) (Conversation, bool) {
+	if r == nil {
+		return Conversation{}, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.m[id]
+	return c, ok
+}
+
+func (r *recentConversations) put(c Conversation) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old, ok := r.m[c.ID]
+	if ok && old.Version > c.Version {
+		return // two writers finished out of order: keep the newer
+	}
+	if !ok && len(r.m) >= maxRecent {
+		for id := range r.m { // an arbitrary one: the map's order is random
+			delete(r.m, id)
+			break
+		}
+	}
+	r.m[c.ID] = c
+}
+
+func (r *recentConversations) forget(id string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.m, id)
+}
+
+// latest returns the conversation as this Store last wrote or read it, if
+// it remembers it, without reading the database: a chat turn starts from
+// it and saves a read. The caller must only act on it through Apply,
+// whose compare-and-set refuses a stale version, and must not base a
+// change outside the conversation (an order cancelled on a "yes") on it.
+// Always false on PostgreSQL, where several instances write.
+func (s *Store) latest(id string) (Conversation, bool) { return s.recent.get(id) }
 
 func aad(conversationID string, seq int64) crypto.AAD {
 	return crypto.AAD{Table: "messages", Column: "text", RowID: conversationID + "/" + strconv.FormatInt(seq, 10)}
@@ -215,6 +284,7 @@ func (s *Store) Get(ctx context.Context, id string) (Conversation, error) {
 	if err != nil {
 		return Conversation{}, fmt.Errorf("conversations: get: %w", err)
 	}
+	s.recent.put(c)
 	return c, nil
 }
 
@@ -243,6 +313,7 @@ func (s *Store) Create(ctx context.Context, customerID string, opening []Message
 	if err != nil {
 		return Conversation{}, nil, fmt.Errorf("conversations: create: %w", err)
 	}
+	s.recent.put(c)
 	return c, stored, nil
 }
 
@@ -313,17 +384,20 @@ func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversat
 			defer cancel()
 			s.writeBatch(bctx, batch)
 		}); err != nil {
+			s.recent.forget(c.ID) // the write may yet commit
 			return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, err)
 		}
 	} else {
 		s.writeBatch(ctx, []*write{w})
 	}
-	if errors.Is(w.err, ErrConflict) {
-		return Conversation{}, nil, ErrConflict
-	}
 	if w.err != nil {
+		s.recent.forget(c.ID)
+		if errors.Is(w.err, ErrConflict) {
+			return Conversation{}, nil, ErrConflict
+		}
 		return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, w.err)
 	}
+	s.recent.put(next)
 	return next, w.stored, nil
 }
 
