@@ -15,13 +15,9 @@ import (
 	"supportbot/internal/users"
 )
 
-// BenchmarkStoreTurns is the storage half of a chat turn on SQLite, as
-// bench/chat.sh drives it: 50 customers, one goroutine each, reading their
-// conversation and appending a customer message and a bot reply with the
-// new state (group-committed). ns/op and turns/s are wall time across all
-// goroutines; cpu-µs/turn is the process's CPU time per turn, which the
-// rest of the machine's load does not change.
-func BenchmarkStoreTurns(b *testing.B) {
+// benchConversations returns a store on a fresh SQLite database with one
+// conversation for each of 50 customers.
+func benchConversations(b *testing.B) (*Store, []Conversation) {
 	db := storagetest.SQLite(b)
 	keys, err := crypto.NewKeyring(bytes.Repeat([]byte{0x33}, crypto.KeySize))
 	if err != nil {
@@ -34,25 +30,44 @@ func BenchmarkStoreTurns(b *testing.B) {
 	ctx := context.Background()
 	us := users.NewStore(db, keys, index, nil)
 	store := NewStore(db, keys, nil)
-	const customers = 50
-	ids := make([]string, customers)
-	for i := range ids {
+	convs := make([]Conversation, 50)
+	for i := range convs {
 		u, err := us.Create(ctx, users.NewUser{Role: users.RoleCustomer, Email: "c" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.com",
 			Name: "Customer", PasswordHash: "$2a$04$abcdefghijklmnopqrstuuNSw1vS3OLUYJ1jX3TrZQZf1Q2bRGrtu"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		c, _, err := store.Create(ctx, u.ID, []Message{{Sender: SenderBot, Text: Welcome}})
-		if err != nil {
+		if convs[i], _, err = store.Create(ctx, u.ID, []Message{{Sender: SenderBot, Text: Welcome}}); err != nil {
 			b.Fatal(err)
 		}
-		ids[i] = c.ID
 	}
+	return store, convs
+}
+
+// benchTurn is the customer message and bot reply of each benchmark turn.
+func benchTurn(customerID string) []Message {
+	return []Message{
+		{Sender: SenderCustomer, AuthorID: customerID, Text: "where is my order ORD001?", Intent: "order_status"},
+		{Sender: SenderBot, Text: "Your order ORD001 is on its way: it shipped on 20 November.", Intent: "order_status",
+			Meta: Meta{Confidence: 0.93, OrderID: "ORD001", Suggestions: []string{"Show my orders", "Talk to a person"}}},
+	}
+}
+
+// BenchmarkStoreTurns is the storage half of a chat turn on SQLite, as
+// bench/chat.sh drives it: 50 customers, one goroutine each, reading their
+// conversation and appending a customer message and a bot reply with the
+// new state (group-committed). ns/op and turns/s are wall time across all
+// goroutines; cpu-µs/turn is the process's CPU time per turn, which the
+// rest of the machine's load does not change.
+func BenchmarkStoreTurns(b *testing.B) {
+	store, convs := benchConversations(b)
+	ctx := context.Background()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	t0, cpu0 := time.Now(), processCPU()
-	for _, id := range ids {
+	for _, c := range convs {
+		id := c.ID
 		wg.Go(func() {
 			for next.Add(1) <= int64(b.N) {
 				c, err := store.Get(ctx, id)
@@ -60,11 +75,7 @@ func BenchmarkStoreTurns(b *testing.B) {
 					b.Error(err)
 					return
 				}
-				_, _, err = store.Apply(ctx, c, Change{Messages: []Message{
-					{Sender: SenderCustomer, AuthorID: c.CustomerID, Text: "where is my order ORD001?", Intent: "order_status"},
-					{Sender: SenderBot, Text: "Your order ORD001 is on its way: it shipped on 20 November.", Intent: "order_status",
-						Meta: Meta{Confidence: 0.93, OrderID: "ORD001", Suggestions: []string{"Show my orders", "Talk to a person"}}},
-				}, Status: StatusBot, State: dialogue.State{}, Activity: true})
+				_, _, err = store.Apply(ctx, c, Change{Messages: benchTurn(c.CustomerID), Status: StatusBot, State: dialogue.State{}, Activity: true})
 				if err != nil {
 					b.Error(err)
 					return
@@ -91,29 +102,8 @@ func processCPU() time.Duration {
 // turn a compare-and-set update and two messages, without the concurrency
 // that makes batch sizes vary: ns/op is per turn.
 func BenchmarkWriteBatch(b *testing.B) {
-	db := storagetest.SQLite(b)
-	keys, err := crypto.NewKeyring(bytes.Repeat([]byte{0x33}, crypto.KeySize))
-	if err != nil {
-		b.Fatal(err)
-	}
-	index, err := crypto.NewBlindIndex(bytes.Repeat([]byte{0x44}, crypto.KeySize))
-	if err != nil {
-		b.Fatal(err)
-	}
+	store, convs := benchConversations(b)
 	ctx := context.Background()
-	us := users.NewStore(db, keys, index, nil)
-	store := NewStore(db, keys, nil)
-	convs := make([]Conversation, 50)
-	for i := range convs {
-		u, err := us.Create(ctx, users.NewUser{Role: users.RoleCustomer, Email: "c" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.com",
-			Name: "Customer", PasswordHash: "$2a$04$abcdefghijklmnopqrstuuNSw1vS3OLUYJ1jX3TrZQZf1Q2bRGrtu"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if convs[i], _, err = store.Create(ctx, u.ID, []Message{{Sender: SenderBot, Text: Welcome}}); err != nil {
-			b.Fatal(err)
-		}
-	}
 	store.prepare(ctx)
 	const per = 8
 	b.ResetTimer()
@@ -126,11 +116,7 @@ func BenchmarkWriteBatch(b *testing.B) {
 			next.LastSeq += 2
 			now := time.Now().UTC()
 			next.UpdatedAt, next.LastActivityAt = now, now
-			batch[j] = &write{before: *c, after: next, state: `{}`, now: now, msgs: []Message{
-				{Sender: SenderCustomer, AuthorID: c.CustomerID, Text: "where is my order ORD001?", Intent: "order_status"},
-				{Sender: SenderBot, Text: "Your order ORD001 is on its way: it shipped on 20 November.", Intent: "order_status",
-					Meta: Meta{Confidence: 0.93, OrderID: "ORD001", Suggestions: []string{"Show my orders", "Talk to a person"}}},
-			}}
+			batch[j] = &write{before: *c, after: next, state: `{}`, now: now, msgs: benchTurn(c.CustomerID)}
 			*c = next
 		}
 		store.writeBatch(ctx, batch)
