@@ -501,8 +501,11 @@ func (pendingOrders) Return(context.Context, string) (dialogue.Order, error) {
 // On SQLite a turn starts from the store's latest copy of the
 // conversation. A copy made stale by another writer (a second store on
 // the same file stands for another process) costs a retry, never a wrong
-// answer — and a stale copy waiting for a yes or no is never used, since
-// the "yes" would cancel an order the customer has already kept.
+// answer — and a stale copy waiting for a yes or no never decides, since
+// the "yes" would cancel an order the customer has already kept. Two
+// things see to that, each enough alone (checked by removing either):
+// forTurn does not use a copy waiting for an answer, and copyGuard
+// refuses order changes in a turn that started from a copy.
 func TestStaleCopiesNeverDecideATurn(t *testing.T) {
 	f := setup(t, storagetest.SQLite(t))
 	ctx := context.Background()

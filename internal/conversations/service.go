@@ -217,12 +217,16 @@ func (s *Service) Send(ctx context.Context, c Caller, id, text string) (Turn, er
 	// message is stored, logged or understood.
 	text, removed := card.Redact(text)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		conv, err := s.forTurn(ctx, c, id, attempt)
+		conv, copied, err := s.forTurn(ctx, c, id, attempt)
 		if err != nil {
 			return Turn{}, err
 		}
-		turn, err := s.turn(ctx, c, conv, text, removed)
-		if errors.Is(err, ErrConflict) {
+		orders := s.orders(c)
+		if copied {
+			orders = copyGuard{orders}
+		}
+		turn, err := s.turn(ctx, c, conv, orders, text, removed)
+		if errors.Is(err, ErrConflict) || errors.Is(err, errFromCopy) {
 			continue
 		}
 		if err != nil {
@@ -246,20 +250,39 @@ func (s *Service) Send(ctx context.Context, c Caller, id, text string) (Turn, er
 
 // forTurn is authorized for a chat turn. The first attempt starts from
 // the store's latest copy of the conversation when it has one (SQLite),
-// saving a read: the caller must be its customer — which never changes —
-// and it must not be waiting for a yes or no, since a "yes" changes an
-// order, outside the conversation, before the turn's compare-and-set could
-// notice a stale copy. A stale copy otherwise costs one more attempt,
-// from the database.
-func (s *Service) forTurn(ctx context.Context, c Caller, id string, attempt int) (Conversation, error) {
+// saving a read, and says so: the caller must be its customer — which
+// never changes — and it must not be waiting for a yes or no, since a
+// "yes" changes an order, outside the conversation, before the turn's
+// compare-and-set could notice a stale copy (copyGuard makes sure of it).
+// A stale copy otherwise costs one more attempt, from the database.
+func (s *Service) forTurn(ctx context.Context, c Caller, id string, attempt int) (conv Conversation, copied bool, err error) {
 	if conv, ok := s.store.latest(id); ok && attempt == 0 && conv.CustomerID == c.Actor.UserID && conv.State.Confirm == "" &&
 		auth.Authorize(c.Actor, auth.ActionConversationMessage, conv.Resource()) == nil {
-		return conv, nil
+		return conv, true, nil
 	}
-	return s.authorized(ctx, c, id, auth.ActionConversationMessage)
+	conv, err = s.authorized(ctx, c, id, auth.ActionConversationMessage)
+	return conv, false, err
 }
 
-func (s *Service) turn(ctx context.Context, c Caller, conv Conversation, text string, removed card.Counts) (Turn, error) {
+// errFromCopy ends a turn that started from a copy of its conversation
+// and came to change an order: Send runs it again from the database.
+var errFromCopy = errors.New("conversations: order change from a copy of the conversation")
+
+// copyGuard is the orders of a turn that started from a copy: it reads,
+// but refuses to change an order, so that no change outside the
+// conversation rests on a state that may be stale — whatever the
+// dialogue comes to do.
+type copyGuard struct{ dialogue.Orders }
+
+func (copyGuard) Cancel(context.Context, string) (dialogue.Order, error) {
+	return dialogue.Order{}, errFromCopy
+}
+
+func (copyGuard) Return(context.Context, string) (dialogue.Order, error) {
+	return dialogue.Order{}, errFromCopy
+}
+
+func (s *Service) turn(ctx context.Context, c Caller, conv Conversation, orders dialogue.Orders, text string, removed card.Counts) (Turn, error) {
 	customer := Message{Sender: SenderCustomer, AuthorID: c.Actor.UserID, Text: text, Redactions: removed.Total()}
 	switch conv.Status {
 	case StatusClosed:
@@ -278,7 +301,7 @@ func (s *Service) turn(ctx context.Context, c Caller, conv Conversation, text st
 		state = dialogue.State{} // a stale question is forgotten
 	}
 	u := s.brain.Understand(text)
-	reply, next, err := s.engine.Step(ctx, state, u, s.orders(c))
+	reply, next, err := s.engine.Step(ctx, state, u, orders)
 	if err != nil {
 		return Turn{}, err
 	}
