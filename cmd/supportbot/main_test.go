@@ -321,3 +321,12 @@ func TestServerOptionsCookiesAndStaff2FA(t *testing.T) {
 		}
 	}
 }
+
+func TestServerGCPercentLeavesTheOperatorsGOGC(t *testing.T) {
+	if p, set := serverGCPercent(func(string) string { return "" }); !set || p != 200 {
+		t.Fatalf("without GOGC: %d, %v; want 200, true", p, set)
+	}
+	if _, set := serverGCPercent(func(k string) string { return map[string]string{"GOGC": "50"}[k] }); set {
+		t.Fatal("GOGC=50 overridden")
+	}
+}
