@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"supportbot/internal/clock"
@@ -633,7 +634,22 @@ func BenchmarkIssueAccess(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifyAccess is a token's first verification (parse, HMAC,
+// claims); BenchmarkVerifyAccessAgain every later one (remembered, times
+// checked again).
 func BenchmarkVerifyAccess(b *testing.B) {
+	tk := mustTokens(b, testTokensConfig(newFakeClock()))
+	s, _ := mustIssue(b, tk, ann)
+	b.ReportAllocs()
+	for b.Loop() {
+		tk.verified.forget(s)
+		if _, err := tk.VerifyAccess(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyAccessAgain(b *testing.B) {
 	tk := mustTokens(b, testTokensConfig(newFakeClock()))
 	s, _ := mustIssue(b, tk, ann)
 	b.ReportAllocs()
@@ -678,4 +694,105 @@ func TestSessionIDClaimRoundTrips(t *testing.T) {
 	if _, ok := decodePart(t, s, 1)["sid"]; ok {
 		t.Error("empty sid encoded")
 	}
+}
+
+// A token verified once is remembered, and every later use checks again
+// what the time changes: the same cases as TestVerifyAccessLeeway and
+// TestPreviousKeyGracePeriod, each token verified first while valid.
+func TestRememberedTokensAreCheckedAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		leeway time.Duration
+		after  time.Duration // past exp
+		ok     bool
+	}{
+		{"at exp minus 1s", 0, -time.Second, true},
+		{"at exp, no leeway", 0, 0, false},
+		{"29s past exp, 30s leeway", 30 * time.Second, 29 * time.Second, true},
+		{"31s past exp, 30s leeway", 30 * time.Second, 31 * time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			cfg := testTokensConfig(clock)
+			cfg.Leeway = tc.leeway
+			tk := mustTokens(t, cfg)
+			s, _ := mustIssue(t, tk, ann)
+			if _, err := tk.VerifyAccess(s); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(cfg.AccessTTL + tc.after)
+			_, err := tk.VerifyAccess(s)
+			if (err == nil) != tc.ok {
+				t.Fatalf("remembered token: err = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("err = %v, want ErrInvalidToken", err)
+			}
+		})
+	}
+
+	t.Run("previous key past its grace period", func(t *testing.T) {
+		clock := newFakeClock()
+		oldCfg := testTokensConfig(clock)
+		oldCfg.Current = testSecret("old")
+		oldToken, _ := mustIssue(t, mustTokens(t, oldCfg), ann)
+		cfg := testTokensConfig(clock)
+		cfg.Previous = [][]byte{testSecret("old")}
+		cfg.GraceUntil = clock.Now().Add(10 * time.Minute)
+		tk := mustTokens(t, cfg)
+		if _, err := tk.VerifyAccess(oldToken); err != nil {
+			t.Fatalf("inside the grace period: %v", err)
+		}
+		clock.Advance(10 * time.Minute)
+		if _, err := tk.VerifyAccess(oldToken); !errors.Is(err, ErrInvalidToken) {
+			t.Fatalf("remembered token after the grace period: err = %v", err)
+		}
+	})
+
+	t.Run("another string is verified in full", func(t *testing.T) {
+		tk := mustTokens(t, testTokensConfig(newFakeClock()))
+		s, _ := mustIssue(t, tk, ann)
+		if _, err := tk.VerifyAccess(s); err != nil {
+			t.Fatal(err)
+		}
+		b := []byte(s) // one character of the signature changed
+		if b[len(b)-10] == 'A' {
+			b[len(b)-10] = 'B'
+		} else {
+			b[len(b)-10] = 'A'
+		}
+		forged := string(b)
+		if _, err := tk.VerifyAccess(forged); !errors.Is(err, ErrInvalidToken) {
+			t.Fatalf("altered signature of a remembered token: err = %v", err)
+		}
+		if _, err := tk.VerifyChallenge(s); !errors.Is(err, ErrInvalidToken) {
+			t.Fatalf("a remembered access token passed as a challenge: err = %v", err)
+		}
+	})
+
+	t.Run("claims are the caller's own", func(t *testing.T) {
+		tk := mustTokens(t, testTokensConfig(newFakeClock()))
+		s, _ := mustIssue(t, tk, ann)
+		first, _ := tk.VerifyAccess(s)
+		first.AMR[0] = "tampered"
+		again, err := tk.VerifyAccess(s)
+		if err != nil || again.AMR[0] != AMRPassword || again.Subject != ann.Subject {
+			t.Fatalf("second verification: %+v, %v", again, err)
+		}
+	})
+
+	t.Run("bounded", func(t *testing.T) {
+		tk := mustTokens(t, testTokensConfig(newFakeClock()))
+		for i := range maxVerified + 20 {
+			c := ann
+			c.Subject = fmt.Sprintf("u-%d", i)
+			s, _ := mustIssue(t, tk, c)
+			if _, err := tk.VerifyAccess(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(tk.verified.m); n > maxVerified {
+			t.Fatalf("%d tokens remembered, want at most %d", n, maxVerified)
+		}
+	})
 }
