@@ -459,20 +459,24 @@ func TestVerifyAccessRefuses(t *testing.T) {
 	}
 }
 
+// leewayCases are the expiry cases of TestVerifyAccessLeeway and
+// TestRememberedTokensAreCheckedAgain.
+var leewayCases = []struct {
+	name   string
+	leeway time.Duration
+	after  time.Duration // past exp
+	ok     bool
+}{
+	{"at exp minus 1s", 0, -time.Second, true},
+	{"at exp, no leeway", 0, 0, false},
+	{"29s past exp, 30s leeway", 30 * time.Second, 29 * time.Second, true},
+	{"31s past exp, 30s leeway", 30 * time.Second, 31 * time.Second, false},
+	{"leeway of 10m clamped to 30s", 10 * time.Minute, 31 * time.Second, false},
+	{"negative leeway is none", -time.Minute, 0, false},
+}
+
 func TestVerifyAccessLeeway(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		leeway time.Duration
-		after  time.Duration // past exp
-		ok     bool
-	}{
-		{"at exp minus 1s", 0, -time.Second, true},
-		{"at exp, no leeway", 0, 0, false},
-		{"29s past exp, 30s leeway", 30 * time.Second, 29 * time.Second, true},
-		{"31s past exp, 30s leeway", 30 * time.Second, 31 * time.Second, false},
-		{"leeway of 10m clamped to 30s", 10 * time.Minute, 31 * time.Second, false},
-		{"negative leeway is none", -time.Minute, 0, false},
-	} {
+	for _, tc := range leewayCases {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
 			cfg := testTokensConfig(clock)
@@ -700,17 +704,7 @@ func TestSessionIDClaimRoundTrips(t *testing.T) {
 // what the time changes: the same cases as TestVerifyAccessLeeway and
 // TestPreviousKeyGracePeriod, each token verified first while valid.
 func TestRememberedTokensAreCheckedAgain(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		leeway time.Duration
-		after  time.Duration // past exp
-		ok     bool
-	}{
-		{"at exp minus 1s", 0, -time.Second, true},
-		{"at exp, no leeway", 0, 0, false},
-		{"29s past exp, 30s leeway", 30 * time.Second, 29 * time.Second, true},
-		{"31s past exp, 30s leeway", 30 * time.Second, 31 * time.Second, false},
-	} {
+	for _, tc := range leewayCases {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
 			cfg := testTokensConfig(clock)

@@ -25,18 +25,7 @@ const (
 // only (per intent, the confusion matrix), not the misclassified lines, so
 // that reading its output cannot turn into tuning on the held-out split.
 func TestHeldOutQuality(t *testing.T) {
-	f, err := os.Open(heldoutPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("no held-out split")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	heldout, err := ParseExamples(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	heldout := heldOut(t)
 	if len(heldout) == 0 {
 		t.Skip("held-out split is empty")
 	}
@@ -77,18 +66,7 @@ func TestHeldOutQuality(t *testing.T) {
 // folds away anyway, so such a line would be remembered, not understood.
 // It reads only the held-out texts, never how the bot does on them.
 func TestHeldOutLinesAreNotInTraining(t *testing.T) {
-	f, err := os.Open(heldoutPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("no held-out split")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	heldout, err := ParseExamples(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	heldout := heldOut(t)
 	key := func(s string) string {
 		var b strings.Builder
 		for _, r := range strings.ToLower(s) {
@@ -113,4 +91,22 @@ func TestHeldOutLinesAreNotInTraining(t *testing.T) {
 			t.Errorf("training line %q is a held-out line", e.Text)
 		}
 	}
+}
+
+// heldOut parses the held-out split, skipping when it is absent.
+func heldOut(t *testing.T) []Example {
+	t.Helper()
+	f, err := os.Open(heldoutPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("no held-out split")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	heldout, err := ParseExamples(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return heldout
 }
