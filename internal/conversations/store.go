@@ -186,12 +186,12 @@ func NewStore(db *storage.DB, keys *crypto.Keyring, clock func() time.Time) *Sto
 const maxRecent = 4096
 
 // recentConversations remembers the last version of recently used
-// conversations. On SQLite one process serves the database (DESIGN.md,
-// "One process, two deployments"), so what this Store last wrote is the
-// current version unless another process (a terminal command) wrote
-// since; and that is caught where it matters, because every change is a
-// compare-and-set on the version (Apply), which answers ErrConflict and
-// forgets the entry.
+// conversations. SQLite is the embedded, single-server deployment
+// (DESIGN.md, "One process, two deployments"): what this Store last wrote
+// is the current version unless another process — a terminal command such
+// as `supportbot chat` — wrote since, and that is caught where it matters,
+// because every change is a compare-and-set on the version (Apply), which
+// answers ErrConflict and forgets the entry.
 type recentConversations struct {
 	mu sync.Mutex
 	m  map[string]Conversation
