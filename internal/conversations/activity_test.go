@@ -30,7 +30,7 @@ func TestActivityCountsCustomerTurnsAndIntents(t *testing.T) {
 		f.send(t, f.alice, conv.ID, "track my order")
 		f.clk.Advance(40 * time.Minute) // 10:10: hour 1
 		f.send(t, f.alice, conv.ID, "ORD001")
-		other, _, _ := f.svc.Start(ctx, f.bob)
+		other := f.start(t, f.bob)
 		f.send(t, f.bob, other.ID, "a person please")
 		f.send(t, f.bob, other.ID, "hello") // waiting for an agent: a turn without an intent
 		if _, _, err := f.svc.AgentReply(ctx, f.adm, other.ID, "Hi Bob"); err != nil {
@@ -70,7 +70,7 @@ func TestTurnsPerHourBounds(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
-		conv, _, _ := f.svc.Start(ctx, f.alice)
+		conv := f.start(t, f.alice)
 		f.send(t, f.alice, conv.ID, "hello") // exactly at start
 		tests := []struct {
 			name         string

@@ -42,6 +42,9 @@ var brain = scripted{
 	"ORD001":                           {Intent: bot.IntentFallback, Confidence: 0.3, OrderID: "ORD001"},
 	"a person please":                  {Intent: bot.IntentHumanHandoff, Confidence: 0.9},
 	"my card is [card number removed]": {Intent: bot.IntentFallback, Confidence: 0.1},
+	"cancel ORD001":                    {Intent: bot.IntentCancelOrder, Confidence: 0.9, OrderID: "ORD001"},
+	"yes":                              {Intent: bot.IntentFallback, Confidence: 0.3, Affirmative: true},
+	"no":                               {Intent: bot.IntentFallback, Confidence: 0.3, Negative: true},
 }
 
 // noOrders answers like a customer with one shipped order.
@@ -98,6 +101,16 @@ func setup(t *testing.T, db *storage.DB) *fixture {
 	f.svc = NewService(f.store, brain, dialogue.New(clk.Now, 30*24*time.Hour, nil),
 		func(Caller) dialogue.Orders { return noOrders{} }, f.rec, NewHub(), Options{MaxChars: 100, Clock: clk.Now})
 	return f
+}
+
+// start opens a conversation for c.
+func (f *fixture) start(t *testing.T, c Caller) Conversation {
+	t.Helper()
+	conv, _, err := f.svc.Start(context.Background(), c)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	return conv
 }
 
 func (f *fixture) send(t *testing.T, c Caller, id, text string) Turn {
@@ -158,8 +171,8 @@ func TestMessageTextIsEncryptedAndBoundToItsConversation(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
-		c1, _, _ := f.svc.Start(ctx, f.alice)
-		c2, _, _ := f.svc.Start(ctx, f.alice)
+		c1 := f.start(t, f.alice)
+		c2 := f.start(t, f.alice)
 		f.send(t, f.alice, c1.ID, "hello")
 		var raw string
 		if err := db.SQL().QueryRowContext(ctx, `SELECT text_enc FROM messages WHERE conversation_id = $1 AND seq = 2`, c1.ID).Scan(&raw); err != nil {
@@ -182,7 +195,7 @@ func TestCardNumbersNeverReachTheDatabase(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
-		conv, _, _ := f.svc.Start(ctx, f.alice)
+		conv := f.start(t, f.alice)
 		turn := f.send(t, f.alice, conv.ID, "my card is 4111 1111 1111 1111")
 		if turn.Removed.Numbers != 1 || strings.Contains(turn.Message.Text, "4111") || !strings.HasPrefix(turn.Reply.Text, CardWarning) {
 			t.Fatalf("turn %+v / %+v", turn.Message, turn.Reply)
@@ -214,7 +227,7 @@ func TestCardNumbersNeverReachTheDatabase(t *testing.T) {
 func TestOtherCustomersConversationIsNotFoundAndAudited(t *testing.T) {
 	f := setup(t, storagetest.SQLite(t))
 	ctx := context.Background()
-	conv, _, _ := f.svc.Start(ctx, f.alice)
+	conv := f.start(t, f.alice)
 	_, errSend := f.svc.Send(ctx, f.bob, conv.ID, "hello")
 	_, errRead := f.svc.Get(ctx, f.bob, conv.ID)
 	_, errMissing := f.svc.Get(ctx, f.bob, "0123456789abcdef0123456789abcdef")
@@ -246,7 +259,7 @@ func TestHandoffClaimAndAgentReply(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
-		conv, _, _ := f.svc.Start(ctx, f.alice)
+		conv := f.start(t, f.alice)
 		queue, stop := f.svc.Hub().Subscribe(QueueTopic)
 		defer stop()
 		turn := f.send(t, f.alice, conv.ID, "a person please")
@@ -308,7 +321,7 @@ func TestConcurrentTurnsKeepEveryMessage(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
-		conv, _, _ := f.svc.Start(ctx, f.alice)
+		conv := f.start(t, f.alice)
 		const n = 8
 		var wg sync.WaitGroup
 		errs := make(chan error, n)
@@ -369,7 +382,7 @@ func TestCleanText(t *testing.T) {
 func TestStoreConflictWritesNothing(t *testing.T) {
 	f := setup(t, storagetest.SQLite(t))
 	ctx := context.Background()
-	conv, _, _ := f.svc.Start(ctx, f.alice)
+	conv := f.start(t, f.alice)
 	if _, _, err := f.store.Apply(ctx, conv, Change{Messages: []Message{{Sender: SenderCustomer, Text: "a"}}, Status: StatusBot}); err != nil {
 		t.Fatal(err)
 	}
@@ -435,8 +448,8 @@ func TestGroupCommitFollowerHonoursItsContext(t *testing.T) {
 	db := storagetest.SQLite(t)
 	f := setup(t, db)
 	ctx := context.Background()
-	conv, _, _ := f.svc.Start(ctx, f.alice)
-	other, _, _ := f.svc.Start(ctx, f.alice)
+	conv := f.start(t, f.alice)
+	other := f.start(t, f.alice)
 
 	// Another connection holds the write lock.
 	lock, err := db.SQL().Conn(ctx)
@@ -480,8 +493,12 @@ func TestGroupCommitFollowerHonoursItsContext(t *testing.T) {
 	}
 }
 
-// pendingOrders has one pending order, ORD001, and counts cancellations.
-type pendingOrders struct{ cancels *int }
+// pendingOrders is noOrders with ORD001 still pending, and counts
+// cancellations.
+type pendingOrders struct {
+	noOrders
+	cancels *int
+}
 
 func (pendingOrders) Find(_ context.Context, n string) (dialogue.Order, error) {
 	if n == "ORD001" {
@@ -489,13 +506,10 @@ func (pendingOrders) Find(_ context.Context, n string) (dialogue.Order, error) {
 	}
 	return dialogue.Order{}, dialogue.ErrOrderNotFound
 }
-func (pendingOrders) List(context.Context) ([]dialogue.Order, error) { return nil, nil }
+
 func (p pendingOrders) Cancel(_ context.Context, n string) (dialogue.Order, error) {
 	*p.cancels++
 	return dialogue.Order{Number: n, Status: "cancelled"}, nil
-}
-func (pendingOrders) Return(context.Context, string) (dialogue.Order, error) {
-	return dialogue.Order{}, dialogue.ErrOrderNotFound
 }
 
 // On SQLite a turn starts from the store's latest copy of the
@@ -510,17 +524,9 @@ func TestStaleCopiesNeverDecideATurn(t *testing.T) {
 	f := setup(t, storagetest.SQLite(t))
 	ctx := context.Background()
 	cancels := 0
-	understand := scripted{
-		"hello":          {Intent: bot.IntentGreeting, Confidence: 0.9},
-		"track my order": {Intent: bot.IntentOrderStatus, Confidence: 0.9},
-		"ORD001":         {Intent: bot.IntentFallback, Confidence: 0.3, OrderID: "ORD001"},
-		"cancel ORD001":  {Intent: bot.IntentCancelOrder, Confidence: 0.9, OrderID: "ORD001"},
-		"yes":            {Intent: bot.IntentFallback, Confidence: 0.3, Affirmative: true},
-		"no":             {Intent: bot.IntentFallback, Confidence: 0.3, Negative: true},
-	}
 	service := func(store *Store) *Service {
-		return NewService(store, understand, dialogue.New(f.clk.Now, 30*24*time.Hour, nil),
-			func(Caller) dialogue.Orders { return pendingOrders{&cancels} }, f.rec, nil, Options{Clock: f.clk.Now})
+		return NewService(store, brain, dialogue.New(f.clk.Now, 30*24*time.Hour, nil),
+			func(Caller) dialogue.Orders { return pendingOrders{cancels: &cancels} }, f.rec, nil, Options{Clock: f.clk.Now})
 	}
 	here, there := service(f.store), service(NewStore(f.db, f.store.keys, f.clk.Now))
 	conv, _, err := here.Start(ctx, f.alice)
