@@ -43,8 +43,9 @@ type faqRequest struct {
 	Tags        []string `json:"tags"`
 }
 
-// editor authorizes an edit of the knowledge base and says who makes it.
-func editor(r *http.Request) (kb.Editor, error) {
+// Editor authorizes an edit of the knowledge base and says who makes it,
+// for its audit trail; the web interface's forms use it too.
+func Editor(r *http.Request) (kb.Editor, error) {
 	c, err := Caller(r)
 	if err != nil {
 		return kb.Editor{}, err
@@ -121,7 +122,7 @@ func faqShow(d Deps) middleware.HandlerFunc {
 // faqCreate answers POST /api/v1/faq (admins).
 func faqCreate(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		by, err := editor(r)
+		by, err := Editor(r)
 		if err != nil {
 			return err
 		}
@@ -142,7 +143,7 @@ func faqCreate(d Deps) middleware.HandlerFunc {
 // body's id, if any, must match the path.
 func faqUpdate(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		by, err := editor(r)
+		by, err := Editor(r)
 		if err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func faqUpdate(d Deps) middleware.HandlerFunc {
 // faqDelete answers DELETE /api/v1/faq/{id} (admins).
 func faqDelete(d Deps) middleware.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		by, err := editor(r)
+		by, err := Editor(r)
 		if err != nil {
 			return err
 		}

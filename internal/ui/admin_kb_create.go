@@ -3,9 +3,6 @@ package ui
 import (
 	"net/http"
 	"strings"
-
-	"supportbot/internal/auth"
-	"supportbot/internal/http/middleware"
 )
 
 // adminKBCreate answers POST /admin/kb: publishes a new entry, which the
@@ -13,14 +10,7 @@ import (
 // refused entry re-renders the form (400) with the reason and what was
 // typed; nothing is stored.
 func (u *UI) adminKBCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := middleware.Authorize(r, auth.Resource{}); err != nil {
-		return err
-	}
-	by, err := kbEditor(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFAQForm(r)
+	by, in, err := readKBEdit(r)
 	if err != nil {
 		return err
 	}
@@ -34,9 +24,6 @@ func (u *UI) adminKBCreate(w http.ResponseWriter, r *http.Request) error {
 		d.Error, d.Field = "The id “new” is reserved. Choose another id.", "id"
 		return u.showFAQForm(w, r, http.StatusBadRequest, d)
 	}
-	if _, err := u.KB.Create(r.Context(), by, d.Form.entry()); err != nil {
-		return u.saveFailed(w, r, d, err)
-	}
-	u.kbChanged()
-	return seeOther(w, r, "/admin/kb", "entry_created")
+	_, err = u.KB.Create(r.Context(), by, d.Form.entry())
+	return u.saveFAQ(w, r, d, err, "entry_created")
 }

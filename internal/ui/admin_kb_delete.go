@@ -4,8 +4,7 @@ import (
 	"errors"
 	"net/http"
 
-	"supportbot/internal/auth"
-	"supportbot/internal/http/middleware"
+	"supportbot/internal/api"
 	"supportbot/internal/http/response"
 	"supportbot/internal/kb"
 )
@@ -13,10 +12,7 @@ import (
 // adminKBDelete answers POST /admin/kb/{id}/delete: removes the entry; the
 // bot stops answering with it at once.
 func (u *UI) adminKBDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := middleware.Authorize(r, auth.Resource{}); err != nil {
-		return err
-	}
-	by, err := kbEditor(r)
+	by, err := api.Editor(r)
 	if err != nil {
 		return err
 	}

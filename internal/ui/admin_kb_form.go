@@ -91,13 +91,14 @@ func readFAQForm(r *http.Request) (faqForm, error) {
 	return in, err
 }
 
-// kbEditor is who edits the knowledge base, for its audit trail.
-func kbEditor(r *http.Request) (kb.Editor, error) {
-	c, err := api.Caller(r)
+// readKBEdit authorizes a create or update and reads its form.
+func readKBEdit(r *http.Request) (kb.Editor, faqForm, error) {
+	by, err := api.Editor(r)
 	if err != nil {
-		return kb.Editor{}, err
+		return kb.Editor{}, faqForm{}, err
 	}
-	return kb.Editor{UserID: c.Actor.UserID, IP: c.IP, RequestID: c.RequestID}, nil
+	in, err := readFAQForm(r)
+	return by, in, err
 }
 
 // kbFormProblem turns an error of the knowledge base into words for the
@@ -146,9 +147,15 @@ func (u *UI) showFAQForm(w http.ResponseWriter, r *http.Request, status int, d a
 	return u.show(w, status, "admin_kb_edit", p)
 }
 
-// saveFailed re-renders the form after a refused save (400) with what the
-// admin typed, or returns err when it is not the admin's mistake.
-func (u *UI) saveFailed(w http.ResponseWriter, r *http.Request, d adminKBEditData, err error) error {
+// saveFAQ ends a create or update: after a save it tells the bot and goes
+// back to the list with notice; after a refused save it re-renders the
+// form (400) with what the admin typed, or returns err when it is not the
+// admin's mistake.
+func (u *UI) saveFAQ(w http.ResponseWriter, r *http.Request, d adminKBEditData, err error, notice string) error {
+	if err == nil {
+		u.kbChanged()
+		return seeOther(w, r, "/admin/kb", notice)
+	}
 	msg, field, ok := kbFormProblem(err, d.Form)
 	if !ok {
 		if errors.Is(err, kb.ErrNotFound) {

@@ -3,9 +3,6 @@ package ui
 import (
 	"net/http"
 	"strings"
-
-	"supportbot/internal/auth"
-	"supportbot/internal/http/middleware"
 )
 
 // adminKBUpdate answers POST /admin/kb/{id}: replaces the entry, which the
@@ -13,21 +10,14 @@ import (
 // re-renders the form (400) with the reason; the stored entry stays as it
 // was.
 func (u *UI) adminKBUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := middleware.Authorize(r, auth.Resource{}); err != nil {
-		return err
-	}
-	by, err := kbEditor(r)
-	if err != nil {
-		return err
-	}
-	in, err := readFAQForm(r)
+	by, in, err := readKBEdit(r)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
 	// A missing entry is missing whatever the form says.
 	if _, err := u.KB.Get(r.Context(), id); err != nil {
-		return u.saveFailed(w, r, adminKBEditData{}, err)
+		return u.saveFAQ(w, r, adminKBEditData{}, err, "")
 	}
 	d := adminKBEditData{Action: "/admin/kb/" + id, Form: in}
 	if given := strings.TrimSpace(in.ID); given != "" && given != id {
@@ -36,9 +26,6 @@ func (u *UI) adminKBUpdate(w http.ResponseWriter, r *http.Request) error {
 		return u.showFAQForm(w, r, http.StatusBadRequest, d)
 	}
 	d.Form.ID = id
-	if _, err := u.KB.Update(r.Context(), by, d.Form.entry()); err != nil {
-		return u.saveFailed(w, r, d, err)
-	}
-	u.kbChanged()
-	return seeOther(w, r, "/admin/kb", "entry_updated")
+	_, err = u.KB.Update(r.Context(), by, d.Form.entry())
+	return u.saveFAQ(w, r, d, err, "entry_updated")
 }

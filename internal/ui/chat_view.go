@@ -146,9 +146,6 @@ func confirmFor(intent bot.Intent, suggestions []string) *confirmView {
 	return v
 }
 
-// orderCard looks up the order numbered n for c. Any failure leaves a card
-// with the number only: the conversation stays readable, and a store
-// failure is logged.
 // orderCards returns a card for each order number, by number. A card shows
 // the order only when the viewer may read it; otherwise just the number.
 //

@@ -69,14 +69,14 @@ func (u *UI) Routes() []middleware.Route {
 			{Method: "GET", Pattern: "/chat", Policy: customers, Action: auth.ActionConversationList, Handler: u.chatShow},
 			{Method: "POST", Pattern: "/chat", Policy: customers, Action: auth.ActionConversationCreate, NoBody: true, Handler: u.chatCreate},
 			{Method: "GET", Pattern: "/chat/{id}", Policy: customers, Action: auth.ActionConversationRead, Handler: u.chatConversationShow},
-			{Method: "GET", Pattern: "/chat/{id}/messages", Policy: customers, Action: auth.ActionConversationRead, Handler: u.chatMessagesShow},
+			{Method: "GET", Pattern: "/chat/{id}/messages", Policy: customers, Action: auth.ActionConversationRead, Handler: u.messagesFragment},
 			{Method: "POST", Pattern: "/chat/{id}/messages", Policy: customers, Action: auth.ActionConversationMessage, Form: true, Schema: "form_chat_message", UserLimit: limit, Handler: u.chatMessageCreate},
 			{Method: "GET", Pattern: "/orders", Policy: customer, Action: auth.ActionOrderList, Handler: u.ordersShow},
 
 			// The staff console.
 			{Method: "GET", Pattern: "/staff", Policy: staff, Action: auth.ActionConversationList, Handler: u.staffShow},
 			{Method: "GET", Pattern: "/staff/conversations/{id}", Policy: staff, Action: auth.ActionConversationRead, Handler: u.staffConversationShow},
-			{Method: "GET", Pattern: "/staff/conversations/{id}/messages", Policy: staff, Action: auth.ActionConversationRead, Handler: u.staffMessagesShow},
+			{Method: "GET", Pattern: "/staff/conversations/{id}/messages", Policy: staff, Action: auth.ActionConversationRead, Handler: u.messagesFragment},
 			{Method: "POST", Pattern: "/staff/conversations/{id}/claim", Policy: staff, Action: auth.ActionConversationClaim, NoBody: true, Handler: u.staffClaim},
 			{Method: "POST", Pattern: "/staff/conversations/{id}/replies", Policy: staff, Action: auth.ActionConversationReply, Form: true, Schema: "form_chat_message", Handler: u.staffReplyCreate},
 			{Method: "POST", Pattern: "/staff/conversations/{id}/close", Policy: staff, Action: auth.ActionConversationClose, NoBody: true, Handler: u.staffClose},

@@ -81,7 +81,7 @@ func (u *UI) showConversation(w http.ResponseWriter, r *http.Request, status int
 	me, admin := c.Actor.UserID, c.Actor.Role == auth.RoleAdmin
 	d := staffConversationData{
 		ID: conv.ID, Status: conv.Status, StatusText: statusText[conv.Status], CustomerID: conv.CustomerID,
-		AssigneeID: conv.AssigneeID, Mine: conv.AssigneeID == me && conv.AssigneeID != "",
+		AssigneeID: conv.AssigneeID, Mine: conv.AssigneeID == me,
 		Log:         chatLog{Messages: u.chatMessages(r.Context(), c, conv, msgs)},
 		LastSeq:     conv.LastSeq,
 		FragmentURL: "/staff/conversations/" + conv.ID + "/messages",

@@ -7,17 +7,11 @@ import (
 	"supportbot/internal/conversations"
 )
 
-// chatMessagesShow answers GET /chat/{id}/messages?after=SEQ for chat.js:
-// the messages after SEQ as the page's <li> items (the "messages"
-// partial), text/html and no-store, nothing else. Someone else's
-// conversation is 404, as for the page.
-func (u *UI) chatMessagesShow(w http.ResponseWriter, r *http.Request) error {
-	return u.messagesFragment(w, r)
-}
-
-// messagesFragment answers a fragment request of the customer's chat or
-// the staff console: the conversation's messages after ?after= for the
-// caller, whom the conversations service authorizes. The newest message's
+// messagesFragment answers GET /chat/{id}/messages?after=SEQ and
+// /staff/conversations/{id}/messages?after=SEQ for chat.js: the
+// conversation's messages after SEQ as the <li> items of the "messages"
+// partial (text/html, no-store), for the caller, whom the conversations
+// service authorizes (a conversation they may not read is 404). The newest message's
 // quick replies and confirmation buttons are there for the conversation's
 // customer only (answerURL).
 func (u *UI) messagesFragment(w http.ResponseWriter, r *http.Request) error {
