@@ -30,15 +30,6 @@ func (f *idFixture) chatAnswer(t *testing.T, as reqOpt, question string) (string
 	return id, tr.replyText(t)
 }
 
-func wantParts(t *testing.T, html string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(html, p) {
-			t.Errorf("page lacks %q", p)
-		}
-	}
-}
-
 func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	support := f.browser(f.account(users.RoleSupport, "sam@example.com"))
@@ -50,7 +41,7 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	}{{"support", support}, {"customer", customer}} {
 		for _, path := range pages {
 			t.Run(who.name+" GET "+path, func(t *testing.T) {
-				html := f.page(path, who.as).want(t, http.StatusForbidden).Body
+				html := f.page(t, path, who.as).want(t, http.StatusForbidden).Body
 				if strings.Contains(html, "shipping-times") || strings.Contains(html, `id="doctor"`) {
 					t.Error("the error page shows admin data")
 				}
@@ -70,10 +61,7 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 		t.Fatalf("a refused edit changed the entry: %+v, %v", e, err)
 	}
 	t.Run("signed out goes to sign in", func(t *testing.T) {
-		res := f.call("GET", "/admin/kb", nil).want(t, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/login?next=%2Fadmin%2Fkb" {
-			t.Errorf("Location = %q", loc)
-		}
+		f.call("GET", "/admin/kb", nil).wantSeeOther(t, "/login?next=%2Fadmin%2Fkb")
 	})
 }
 
@@ -85,10 +73,10 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 	_, alice := f.signedIn(users.RoleCustomer, "alice@example.com")
 	const question = "How long does shipping take?"
 
-	list := f.page("/admin/kb", admin).want(t, http.StatusOK).Body
+	list := f.page(t, "/admin/kb", admin).want(t, http.StatusOK).Body
 	wantParts(t, list, `<table id="kb-table"`, `<tr data-entry="shipping-times">`, `<a class="edit" href="/admin/kb/shipping-times">`, `id="kb-new"`)
 
-	form := f.page("/admin/kb/shipping-times", admin).want(t, http.StatusOK).Body
+	form := f.page(t, "/admin/kb/shipping-times", admin).want(t, http.StatusOK).Body
 	wantParts(t, form, `<form id="faq-form"`, `action="/admin/kb/shipping-times"`, `id="faq-id" name="id"`, "readonly", `id="faq-delete"`)
 	if id, _ := f.chatAnswer(t, alice, question); id != "shipping-times" {
 		t.Fatalf("before the edit the bot answered with %q", id)
@@ -98,13 +86,10 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 		// Browsers send a textarea's line breaks as CRLF; the bot's answer
 		// keeps them as LF.
 		const answer = "Orders leave our warehouse the same day.\nThey arrive in 1 to 2 working days."
-		res := f.postForm("/admin/kb/shipping-times", url.Values{
+		f.postForm("/admin/kb/shipping-times", url.Values{
 			"id": {"shipping-times"}, "question": {question}, "paraphrases": {"When will my parcel arrive?\r\nhow fast is delivery"},
 			"answer": {strings.ReplaceAll(answer, "\n", "\r\n")}, "tags": {"shipping, delivery speed"},
-		}, admin).want(t, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/admin/kb?notice=entry_updated" {
-			t.Errorf("Location = %q", loc)
-		}
+		}, admin).wantSeeOther(t, "/admin/kb?notice=entry_updated")
 		if id, text := f.chatAnswer(t, alice, question); id != "shipping-times" || text != answer {
 			t.Fatalf("after the edit the bot answered %q with %q", id, text)
 		}
@@ -112,18 +97,15 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 		if strings.Join(e.Paraphrases, "|") != "When will my parcel arrive?|how fast is delivery" || strings.Join(e.Tags, "|") != "shipping|delivery|speed" {
 			t.Errorf("stored %q / %q", e.Paraphrases, e.Tags)
 		}
-		html := f.page("/admin/kb?notice=entry_updated", admin).want(t, http.StatusOK).Body
+		html := f.page(t, "/admin/kb?notice=entry_updated", admin).want(t, http.StatusOK).Body
 		wantParts(t, html, `class="flash"`, "the bot uses it now")
 	})
 
 	t.Run("a new entry gets an id from its question and answers at once", func(t *testing.T) {
-		f.page("/admin/kb/new", admin).want(t, http.StatusOK)
+		f.page(t, "/admin/kb/new", admin).want(t, http.StatusOK)
 		const q, answer = "Do you offer gift wrapping?", "Yes: tick gift wrap at checkout, free of charge."
-		res := f.postForm("/admin/kb", url.Values{"id": {""}, "question": {q}, "paraphrases": {"Can you gift wrap my order?\ngift wrap"},
-			"answer": {answer}, "tags": {"gifts"}}, admin).want(t, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/admin/kb?notice=entry_created" {
-			t.Errorf("Location = %q", loc)
-		}
+		f.postForm("/admin/kb", url.Values{"id": {""}, "question": {q}, "paraphrases": {"Can you gift wrap my order?\ngift wrap"},
+			"answer": {answer}, "tags": {"gifts"}}, admin).wantSeeOther(t, "/admin/kb?notice=entry_created")
 		if id, text := f.chatAnswer(t, alice, q); id != "do-you-offer-gift-wrapping" || text != answer {
 			t.Fatalf("the bot answered %q with %q", id, text)
 		}
@@ -133,14 +115,11 @@ func TestAdminEditsTheKnowledgeBaseAndTheBotAnswersWithIt(t *testing.T) {
 	})
 
 	t.Run("a deleted entry is no longer an answer", func(t *testing.T) {
-		res := f.postForm("/admin/kb/do-you-offer-gift-wrapping/delete", url.Values{}, admin).want(t, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/admin/kb?notice=entry_deleted" {
-			t.Errorf("Location = %q", loc)
-		}
+		f.postForm("/admin/kb/do-you-offer-gift-wrapping/delete", url.Values{}, admin).wantSeeOther(t, "/admin/kb?notice=entry_deleted")
 		if id, _ := f.chatAnswer(t, alice, "Do you offer gift wrapping?"); id == "do-you-offer-gift-wrapping" {
 			t.Fatal("the bot still answers with a deleted entry")
 		}
-		f.page("/admin/kb/do-you-offer-gift-wrapping", admin).want(t, http.StatusNotFound)
+		f.page(t, "/admin/kb/do-you-offer-gift-wrapping", admin).want(t, http.StatusNotFound)
 		f.postForm("/admin/kb/do-you-offer-gift-wrapping", url.Values{"question": {"Gift wrap?"}, "answer": {"No."}}, admin).want(t, http.StatusNotFound)
 	})
 
@@ -257,7 +236,7 @@ func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
 	admin := f.account(users.RoleAdmin, "ada@example.com")
 	as := f.browser(admin)
 
-	html := f.page("/admin/audit", as).want(t, http.StatusOK).Body
+	html := f.page(t, "/admin/audit", as).want(t, http.StatusOK).Body
 	wantParts(t, html, `<form id="audit-filters"`, `<table id="audit-table"`, `<p id="chain-status" class="chain-status" data-ok="true"`,
 		"auth.login_failed", "backup.failed", `disk &lt;full&gt; &amp; &#34;busy&#34;`, "203.0.113.9", "auth.login_succeeded")
 	total, err := f.trail.Verify(ctx)
@@ -266,27 +245,27 @@ func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
 	}
 
 	t.Run("filters narrow the table", func(t *testing.T) {
-		html := f.page("/admin/audit?type=auth.login_failed", as).want(t, http.StatusOK).Body
+		html := f.page(t, "/admin/audit?type=auth.login_failed", as).want(t, http.StatusOK).Body
 		rows := regexp.MustCompile(`<tr data-id="`).FindAllString(html, -1)
 		if len(rows) != 1 || !strings.Contains(html, "auth.login_failed") || strings.Contains(html, ">backup.failed<") {
 			t.Errorf("%d rows for auth.login_failed:\n%s", len(rows), html)
 		}
-		html = f.page("/admin/audit?level=WARNING&actor=", as).want(t, http.StatusOK).Body
+		html = f.page(t, "/admin/audit?level=WARNING&actor=", as).want(t, http.StatusOK).Body
 		if strings.Contains(html, ">auth.login_succeeded<") || !strings.Contains(html, ">backup.failed<") {
 			t.Errorf("level filter:\n%s", html)
 		}
-		html = f.page("/admin/audit?actor="+admin.ID, as).want(t, http.StatusOK).Body
+		html = f.page(t, "/admin/audit?actor="+admin.ID, as).want(t, http.StatusOK).Body
 		if !strings.Contains(html, ">auth.login_succeeded<") || strings.Contains(html, ">backup.failed<") {
 			t.Errorf("actor filter:\n%s", html)
 		}
 		future := f.clock.Now().Add(time.Hour).UTC().Format("2006-01-02T15:04")
-		html = f.page("/admin/audit?since="+future, as).want(t, http.StatusOK).Body
+		html = f.page(t, "/admin/audit?since="+future, as).want(t, http.StatusOK).Body
 		if strings.Contains(html, `<tr data-id="`) || !strings.Contains(html, "No events match") {
 			t.Errorf("since filter:\n%s", html)
 		}
 	})
 	t.Run("a bad filter is explained, not searched", func(t *testing.T) {
-		html := f.page("/admin/audit?level=LOUD", as).want(t, http.StatusBadRequest).Body
+		html := f.page(t, "/admin/audit?level=LOUD", as).want(t, http.StatusBadRequest).Body
 		wantParts(t, html, `id="audit-error" role="alert"`, `id="chain-status"`)
 		if strings.Contains(html, `<table id="audit-table"`) {
 			t.Error("a bad filter listed events")
@@ -296,7 +275,7 @@ func TestAuditViewerFiltersAndVerifiesTheChain(t *testing.T) {
 		if _, err := f.db.SQL().ExecContext(ctx, `UPDATE audit_events SET details = 'nothing happened' WHERE id = 2`); err != nil {
 			t.Fatal(err)
 		}
-		html := f.page("/admin/audit", as).want(t, http.StatusOK).Body
+		html := f.page(t, "/admin/audit", as).want(t, http.StatusOK).Body
 		wantParts(t, html, `data-ok="false"`, "The hash chain is broken at event #2", "INCIDENT_RESPONSE")
 	})
 }
@@ -307,7 +286,7 @@ func TestDashboardShowsTheChecklistAndCharts(t *testing.T) {
 	customer := f.account(users.RoleCustomer, "alice@example.com")
 
 	t.Run("an idle shop has empty charts", func(t *testing.T) {
-		html := f.page("/admin", f.browser(admin)).want(t, http.StatusOK).Body
+		html := f.page(t, "/admin", f.browser(admin)).want(t, http.StatusOK).Body
 		wantParts(t, html, `<ul id="doctor"`, `<li data-status="PASS">`, `<li data-status="FAIL">`, `<li data-status="WARN">`,
 			"Fix: set TLS_CERT_FILE", "1 failing, 1 to review, 1 passing",
 			`<figure id="chart-turns"`, `<figure id="chart-intents"`, `<figure id="chart-failed-logins"`,
@@ -337,7 +316,7 @@ func TestDashboardShowsTheChecklistAndCharts(t *testing.T) {
 		f.call("POST", "/api/v1/auth/login", loginBody(customer.Email, "not the password")).want(t, http.StatusUnauthorized)
 	}
 
-	html := f.page("/admin", f.browser(admin)).want(t, http.StatusOK).Body
+	html := f.page(t, "/admin", f.browser(admin)).want(t, http.StatusOK).Body
 	figure := func(id string) string {
 		t.Helper()
 		m := regexp.MustCompile(`(?s)<figure id="` + id + `".*?</figure>`).FindString(html)

@@ -22,11 +22,7 @@ func TestLoginPage(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	page := f.call("GET", "/login?next=/orders", nil).want(t, 200)
 	assertStrictHTML(t, page.Body)
-	for _, want := range []string{`id="login-form"`, `action="/login"`, `name="next" value="/orders"`, `href="/register"`} {
-		if !strings.Contains(page.Body, want) {
-			t.Errorf("sign-in page lacks %s", want)
-		}
-	}
+	wantParts(t, page.Body, `id="login-form"`, `action="/login"`, `name="next" value="/orders"`, `href="/register"`)
 	// An unsafe next never reaches the page, so it cannot be posted back.
 	for _, next := range []string{"//evil.example/", "/\\evil.example", "https://evil.example/", "/login", "javascript:alert(1)"} {
 		b := f.call("GET", "/login?next="+url.QueryEscape(next), nil).want(t, 200).Body
@@ -42,10 +38,8 @@ func TestLoginFormSignsInWithCookies(t *testing.T) {
 	agent := f.account(users.RoleSupport, "agent@example.com")
 
 	t.Run("a customer lands in the chat, tokens only in cookies", func(t *testing.T) {
-		res := f.postForm("/login", url.Values{"email": {alice.Email}, "password": {testPassword}}).want(t, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/chat" {
-			t.Errorf("Location %q, want /chat", loc)
-		}
+		res := f.postForm("/login", url.Values{"email": {alice.Email}, "password": {testPassword}})
+		res.wantSeeOther(t, "/chat")
 		cs := sessionCookies(t, res)
 		if strings.Contains(res.Body, cs[0].Value) || strings.Contains(res.Header.Get("Location"), cs[0].Value) {
 			t.Error("the access token appears outside its cookie")
@@ -54,17 +48,13 @@ func TestLoginFormSignsInWithCookies(t *testing.T) {
 		f.call("GET", "/account", nil, withCookies(cs...)).want(t, 200)
 	})
 	t.Run("a safe next is followed", func(t *testing.T) {
-		res := f.postForm("/login", url.Values{"email": {agent.Email}, "password": {testPassword}, "next": {"/account?tab=2fa"}}).want(t, http.StatusSeeOther)
-		if loc := res.Header.Get("Location"); loc != "/account?tab=2fa" {
-			t.Errorf("Location %q", loc)
-		}
+		f.postForm("/login", url.Values{"email": {agent.Email}, "password": {testPassword}, "next": {"/account?tab=2fa"}}).wantSeeOther(t, "/account?tab=2fa")
 	})
 	t.Run("an open redirect is not", func(t *testing.T) {
 		for _, next := range []string{"//evil.example/x", "/\\evil.example", "https://evil.example", "/\r\nSet-Cookie:x", "/ x"} {
-			res := f.postForm("/login", url.Values{"email": {agent.Email}, "password": {testPassword}, "next": {next}}).want(t, http.StatusSeeOther)
-			if loc := res.Header.Get("Location"); loc != "/staff" {
-				t.Errorf("next %q: Location %q, want the role's home /staff", next, loc)
-			}
+			t.Run(next, func(t *testing.T) { // to the role's home
+				f.postForm("/login", url.Values{"email": {agent.Email}, "password": {testPassword}, "next": {next}}).wantSeeOther(t, "/staff")
+			})
 		}
 	})
 	t.Run("a wrong password shows one message and no session", func(t *testing.T) {
@@ -109,10 +99,8 @@ func TestLoginWithTOTP(t *testing.T) {
 		t.Errorf("a wrong code does not show the form again with the reason:\n%s", bad.Body)
 	}
 	f.nextStep()
-	ok := f.postForm("/login/mfa", url.Values{"challenge": {m[1]}, "code": {f.code(u.ID)}, "next": {"/orders"}}).want(t, http.StatusSeeOther)
-	if ok.Header.Get("Location") != "/orders" {
-		t.Errorf("Location %q", ok.Header.Get("Location"))
-	}
+	ok := f.postForm("/login/mfa", url.Values{"challenge": {m[1]}, "code": {f.code(u.ID)}, "next": {"/orders"}})
+	ok.wantSeeOther(t, "/orders")
 	sessionCookies(t, ok)
 }
 
@@ -168,10 +156,7 @@ func TestRegisterForm(t *testing.T) {
 	}
 	f.postForm("/register", withRole).want(t, http.StatusBadRequest)
 
-	res = f.postForm("/register", vals).want(t, http.StatusSeeOther)
-	if res.Header.Get("Location") != "/login?notice=registered" {
-		t.Errorf("Location %q", res.Header.Get("Location"))
-	}
+	f.postForm("/register", vals).wantSeeOther(t, "/login?notice=registered")
 	u, err := f.store.GetByEmail(t.Context(), "dana@example.com")
 	if err != nil || u.Role != users.RoleCustomer {
 		t.Fatalf("account %+v, %v", u, err)
@@ -188,10 +173,8 @@ func TestLogoutEndsTheSession(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	u := f.account(users.RoleCustomer, "erin@example.com")
 	cs := sessionCookies(t, f.postForm("/login", url.Values{"email": {u.Email}, "password": {testPassword}}).want(t, http.StatusSeeOther))
-	res := f.call("POST", "/logout", nil, withCookies(cs...), withHeader("Sec-Fetch-Site", "same-origin")).want(t, http.StatusSeeOther)
-	if res.Header.Get("Location") != "/login?notice=signed_out" {
-		t.Errorf("Location %q", res.Header.Get("Location"))
-	}
+	res := f.call("POST", "/logout", nil, withCookies(cs...), withHeader("Sec-Fetch-Site", "same-origin"))
+	res.wantSeeOther(t, "/login?notice=signed_out")
 	if c := res.cookie(cookie.AccessName); c == nil || c.MaxAge >= 0 {
 		t.Errorf("access cookie not cleared: %+v", c)
 	}
@@ -243,10 +226,8 @@ func TestResumeContinuesOrEndsTheSession(t *testing.T) {
 	if !strings.Contains(again.Body, `id="resume-form"`) || strings.Contains(again.Body, `data-auto-submit`) {
 		t.Error("after one try the page continues again by itself")
 	}
-	res := f.postForm("/login/resume", url.Values{"next": {"/orders"}}, withCookies(cs[1])).want(t, http.StatusSeeOther)
-	if res.Header.Get("Location") != "/orders" {
-		t.Errorf("Location %q", res.Header.Get("Location"))
-	}
+	res := f.postForm("/login/resume", url.Values{"next": {"/orders"}}, withCookies(cs[1]))
+	res.wantSeeOther(t, "/orders")
 	sessionCookies(t, res)
 	// The spent token: the sign-in form again, cookies cleared.
 	dead := f.postForm("/login/resume", url.Values{"next": {"/orders"}}, withCookies(cs[1])).want(t, http.StatusUnauthorized)

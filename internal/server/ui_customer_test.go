@@ -44,7 +44,7 @@ func (f *idFixture) custSay(as reqOpt, conv, text string) string {
 	if loc != "/chat/"+conv {
 		f.t.Fatalf("after a message: Location %q", loc)
 	}
-	return f.page(loc, as).want(f.t, http.StatusOK).Body
+	return f.page(f.t, loc, as).want(f.t, http.StatusOK).Body
 }
 
 var (
@@ -83,29 +83,21 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 
 	var conv string
 	t.Run("the chat starts from the start screen", func(t *testing.T) {
-		start := f.page("/chat", as).want(f.t, http.StatusOK).Body
-		for _, want := range []string{`id="chat-new"`, `action="/chat"`, `id="card-notice"`, `<a href="/chat" aria-current="page">`} {
-			if !strings.Contains(start, want) {
-				t.Errorf("start screen lacks %s", want)
-			}
-		}
+		start := f.page(t, "/chat", as).want(t, http.StatusOK).Body
+		wantParts(t, start, `id="chat-new"`, `action="/chat"`, `id="card-notice"`, `<a href="/chat" aria-current="page">`)
 		conv = f.custStartChat(as)
 		if loc := f.call("GET", "/chat", nil, as).seeOther(t); loc != "/chat/"+conv {
 			t.Errorf("GET /chat with an open conversation went to %q", loc)
 		}
-		page := f.page("/chat/"+conv+"?notice=conversation_open", as).want(f.t, http.StatusOK).Body
-		for _, want := range []string{
-			`<section id="chat"`, `data-conversation="` + conv + `"`, `data-fragment-url="/chat/` + conv + `/messages"`,
-			`data-events-url="/api/v1/conversations/` + conv + `/events"`, `<ol id="chat-log"`, `aria-live="polite"`,
+		page := f.page(t, "/chat/"+conv+"?notice=conversation_open", as).want(t, http.StatusOK).Body
+		wantParts(t, page,
+			`<section id="chat"`, `data-conversation="`+conv+`"`, `data-fragment-url="/chat/`+conv+`/messages"`,
+			`data-events-url="/api/v1/conversations/`+conv+`/events"`, `<ol id="chat-log"`, `aria-live="polite"`,
 			`id="card-notice"`, `Never type card numbers`, `maxlength="2000"`, `>0 / 2000<`, `id="chat-send"`,
 			`<li class="msg msg-bot" data-seq="1" data-sender="bot">`, `class="quick-replies"`,
 			`<button type="submit" name="text" value="Track my order">`, `A new conversation is open.`,
 			`<script type="module" src="/static/chat.`,
-		} {
-			if !strings.Contains(page, want) {
-				t.Errorf("conversation page lacks %s", want)
-			}
-		}
+		)
 	})
 
 	t.Run("track my order asks which, the number answers with a card", func(t *testing.T) {
@@ -123,11 +115,7 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 		if got := cards(page); len(got) != 1 || got[0] != "ORD001 shipped" {
 			t.Fatalf("cards = %v, want [ORD001 shipped]", got)
 		}
-		for _, want := range []string{`<span class="order-status">Shipped</span>`, "PostNL", "3SNWG0123456789", "2 × Stoneware mug", "Total €29.00"} {
-			if !strings.Contains(page, want) {
-				t.Errorf("card lacks %s", want)
-			}
-		}
+		wantParts(t, page, `<span class="order-status">Shipped</span>`, "PostNL", "3SNWG0123456789", "2 × Stoneware mug", "Total €29.00")
 	})
 
 	t.Run("a cancel is confirmed with buttons and the card changes", func(t *testing.T) {
@@ -159,7 +147,7 @@ func TestCustomerChatThroughTheForms(t *testing.T) {
 	})
 
 	t.Run("the fragment is the new list items only", func(t *testing.T) {
-		page := f.page("/chat/"+conv, as).want(f.t, http.StatusOK).Body
+		page := f.page(t, "/chat/"+conv, as).want(t, http.StatusOK).Body
 		last := lastSeq(t, page)
 		res := f.call("GET", "/chat/"+conv+"/messages?after="+strconv.Itoa(last-2), nil, as).want(t, http.StatusOK)
 		if ct, cc := res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"); ct != "text/html; charset=utf-8" || cc != "no-store" {
@@ -204,25 +192,8 @@ func TestCustomerChatRemovesCardData(t *testing.T) {
 	as := f.browser(alice)
 	conv := f.custStartChat(as)
 	page := f.custSay(as, conv, "my card is 4111 1111 1111 1111, exp 12/29, cvv 123")
-	for _, leak := range []string{"4111 1111", "4111111111111111", "12/29", "cvv 123"} {
-		if strings.Contains(page, leak) {
-			t.Errorf("the page shows %q", leak)
-		}
-	}
-	for _, want := range []string{card.NumberRemoved, `class="msg-redacted"`, `id="card-notice"`, "For your security I&#39;ve removed the card details"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %s", want)
-		}
-	}
-
-	t.Run("a refused draft comes back without card data", func(t *testing.T) {
-		long := "card 4111 1111 1111 1111 " + strings.Repeat("x", 2100)
-		res := f.postForm("/chat/"+conv+"/messages", url.Values{"text": {long}}, as).want(t, http.StatusBadRequest)
-		assertStrictHTML(t, res.Body)
-		if strings.Contains(res.Body, "4111 1111") || !strings.Contains(res.Body, card.NumberRemoved+" xxx") {
-			t.Error("the draft came back with the card number, or not at all")
-		}
-	})
+	wantNone(t, page, "4111 1111", "4111111111111111", "12/29", "cvv 123")
+	wantParts(t, page, card.NumberRemoved, `class="msg-redacted"`, `id="card-notice"`, "For your security I&#39;ve removed the card details")
 }
 
 func TestCustomerChatFormRules(t *testing.T) {
@@ -231,11 +202,11 @@ func TestCustomerChatFormRules(t *testing.T) {
 	as := f.browser(alice)
 	conv := f.custStartChat(as)
 	path := "/chat/" + conv + "/messages"
-	stored := func() int {
+	stored := func(t *testing.T) int {
 		t.Helper()
-		return lastSeq(t, f.page("/chat/"+conv, as).want(f.t, http.StatusOK).Body)
+		return lastSeq(t, f.page(t, "/chat/"+conv, as).want(t, http.StatusOK).Body)
 	}
-	before := stored()
+	before := stored(t)
 
 	tests := []struct {
 		name   string
@@ -263,7 +234,7 @@ func TestCustomerChatFormRules(t *testing.T) {
 		}, http.StatusBadRequest, "Your message was not sent: text must not be empty."},
 		{"a message over the limit shows the page with the reason and the draft", func() result {
 			return f.postForm(path, url.Values{"text": {strings.Repeat("é", 2001)}}, as)
-		}, http.StatusBadRequest, "text must be at most 2000 characters"},
+		}, http.StatusBadRequest, "Your message was not sent: text must be at most 2000 characters."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,14 +244,9 @@ func TestCustomerChatFormRules(t *testing.T) {
 			}
 			assertStrictHTML(t, res.Body)
 			if tt.says != "" {
-				if !strings.Contains(res.Body, `role="alert" data-chat-error>`+tt.says) && !strings.Contains(res.Body, tt.says) {
-					t.Errorf("page does not say %q", tt.says)
-				}
-				if !strings.Contains(res.Body, `id="chat-form"`) {
-					t.Error("the form is gone")
-				}
+				wantParts(t, res.Body, `role="alert" data-chat-error>`+tt.says, `id="chat-form"`)
 			}
-			if after := stored(); after != before {
+			if after := stored(t); after != before {
 				t.Errorf("refused message stored: last seq %d → %d", before, after)
 			}
 		})
@@ -302,16 +268,12 @@ func TestCustomerChatFormRules(t *testing.T) {
 		}
 		res := f.postForm(path, url.Values{"text": {"hello"}}, as).want(t, http.StatusBadRequest)
 		assertStrictHTML(t, res.Body)
-		for _, want := range []string{"This conversation is closed, so your message was not sent.", `id="chat-new"`, `data-status="closed"`} {
-			if !strings.Contains(res.Body, want) {
-				t.Errorf("page lacks %s", want)
-			}
-		}
+		wantParts(t, res.Body, "This conversation is closed, so your message was not sent.", `id="chat-new"`, `data-status="closed"`)
 		if strings.Contains(res.Body, `id="chat-form"`) || strings.Contains(res.Body, "quick-replies") {
 			t.Error("a closed conversation still offers to write")
 		}
 		// With no open conversation, /chat is the start screen again.
-		start := f.page("/chat", as).want(f.t, http.StatusOK).Body
+		start := f.page(t, "/chat", as).want(t, http.StatusOK).Body
 		if !strings.Contains(start, `id="chat-new"`) || !strings.Contains(start, `href="/chat/`+conv+`"`) {
 			t.Error("the start screen does not offer a new conversation and the old one")
 		}
@@ -326,7 +288,7 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 	asAlice, asBob := f.browser(alice), f.browser(bob)
 	bobs := f.custStartChat(asBob)
 	f.custSay(asBob, bobs, "hello")
-	bobLast := lastSeq(t, f.page("/chat/"+bobs, asBob).want(f.t, http.StatusOK).Body)
+	bobLast := lastSeq(t, f.page(t, "/chat/"+bobs, asBob).want(t, http.StatusOK).Body)
 
 	t.Run("another customer's conversation is not found", func(t *testing.T) {
 		for _, path := range []string{"/chat/" + bobs, "/chat/" + bobs + "/messages?after=0", "/chat/00000000000000000000000000000000", "/chat/not-an-id"} {
@@ -337,7 +299,7 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 			}
 		}
 		f.postForm("/chat/"+bobs+"/messages", url.Values{"text": {"hi bob"}}, asAlice).want(t, http.StatusNotFound)
-		if got := lastSeq(t, f.page("/chat/"+bobs, asBob).want(f.t, http.StatusOK).Body); got != bobLast {
+		if got := lastSeq(t, f.page(t, "/chat/"+bobs, asBob).want(t, http.StatusOK).Body); got != bobLast {
 			t.Errorf("alice wrote into bob's conversation: %d → %d", bobLast, got)
 		}
 		if len(f.events("access.denied")) == 0 {
@@ -345,7 +307,7 @@ func TestCustomerChatIsTheirOwn(t *testing.T) {
 		}
 	})
 	t.Run("her /chat is her own, never his", func(t *testing.T) {
-		page := f.page("/chat", asAlice).want(f.t, http.StatusOK).Body
+		page := f.page(t, "/chat", asAlice).want(t, http.StatusOK).Body
 		if strings.Contains(page, bobs) {
 			t.Error("alice's start screen names bob's conversation")
 		}
@@ -371,17 +333,13 @@ func TestCustomerOrdersPage(t *testing.T) {
 	f.order("ORD010", bob.ID, "", orders.StatusShipped)
 	as := f.browser(alice)
 
-	page := f.page("/orders", as).want(f.t, http.StatusOK).Body
+	page := f.page(t, "/orders", as).want(t, http.StatusOK).Body
 	rows := regexp.MustCompile(`<tr data-order="([A-Z0-9]+)">`).FindAllStringSubmatch(page, -1)
 	if len(rows) != 2 {
 		t.Fatalf("rows = %v, want alice's two orders", rows)
 	}
-	for _, want := range []string{`<table id="orders-table"`, `<div class="table-wrap">`, `data-status="cancelled">Cancelled</span>`,
-		`data-status="shipped">Shipped</span>`, "€29.00", `<a href="/orders" aria-current="page">`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("orders page lacks %s", want)
-		}
-	}
+	wantParts(t, page, `<table id="orders-table"`, `<div class="table-wrap">`, `data-status="cancelled">Cancelled</span>`,
+		`data-status="shipped">Shipped</span>`, "€29.00", `<a href="/orders" aria-current="page">`)
 	if strings.Contains(page, "ORD010") {
 		t.Error("alice sees bob's order")
 	}
@@ -389,7 +347,7 @@ func TestCustomerOrdersPage(t *testing.T) {
 
 	t.Run("no orders", func(t *testing.T) {
 		carol := f.account(users.RoleCustomer, "carol@example.com")
-		if page := f.page("/orders", f.browser(carol)).want(f.t, http.StatusOK).Body; !strings.Contains(page, "You have no orders yet.") {
+		if page := f.page(t, "/orders", f.browser(carol)).want(t, http.StatusOK).Body; !strings.Contains(page, "You have no orders yet.") {
 			t.Error("no empty state")
 		}
 	})
@@ -413,7 +371,7 @@ func TestReloadingTheChatAddsNoAccessDenials(t *testing.T) {
 		t.Fatal("asking about another customer's order was not audited")
 	}
 	for range 3 {
-		page := f.page("/chat/"+conv, as).want(f.t, http.StatusOK).Body
+		page := f.page(t, "/chat/"+conv, as).want(t, http.StatusOK).Body
 		if !strings.Contains(page, `data-order="ORD7001"`) || !strings.Contains(page, `data-status="shipped"`) {
 			t.Fatalf("her own order's card is missing or has no status:\n%s", page)
 		}
@@ -436,11 +394,11 @@ func TestAdminReadsACustomersChatReadOnly(t *testing.T) {
 	asAlice := f.browser(alice)
 	conv := f.custStartChat(asAlice)
 	f.custSay(asAlice, conv, "track my order")
-	if page := f.page("/chat/"+conv, asAlice).want(f.t, http.StatusOK).Body; !strings.Contains(page, `id="chat-form"`) {
+	if page := f.page(t, "/chat/"+conv, asAlice).want(t, http.StatusOK).Body; !strings.Contains(page, `id="chat-form"`) {
 		t.Fatal("the customer has no typing box")
 	}
 	asAdmin := f.browser(admin)
-	page := f.page("/chat/"+conv, asAdmin).want(f.t, http.StatusOK).Body
+	page := f.page(t, "/chat/"+conv, asAdmin).want(t, http.StatusOK).Body
 	if !strings.Contains(page, `id="chat-read-only"`) || !strings.Contains(page, `href="/staff/conversations/`+conv+`"`) {
 		t.Errorf("no read-only notice pointing to the console:\n%s", page)
 	}
@@ -449,11 +407,7 @@ func TestAdminReadsACustomersChatReadOnly(t *testing.T) {
 	fresh := f.custStartChat(asAlice)
 	fragment := f.call("GET", "/chat/"+fresh+"/messages?after=0", nil, asAdmin).want(t, http.StatusOK).Body
 	for _, html := range []string{page, fragment} {
-		for _, gone := range []string{`id="chat-form"`, `class="quick-replies"`, `class="confirm-actions"`, `data-chat-form`} {
-			if strings.Contains(html, gone) {
-				t.Errorf("an admin reading the chat gets %s", gone)
-			}
-		}
+		wantNone(t, html, `id="chat-form"`, `class="quick-replies"`, `class="confirm-actions"`, `data-chat-form`)
 	}
 	if !strings.Contains(f.call("GET", "/chat/"+fresh+"/messages?after=0", nil, asAlice).want(t, http.StatusOK).Body, `class="quick-replies"`) {
 		t.Error("the customer's fragment lost its quick replies")

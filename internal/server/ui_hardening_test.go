@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"supportbot/internal/conversations"
+	"supportbot/internal/payment/card"
 	"supportbot/internal/users"
 )
 
@@ -33,49 +34,47 @@ func TestLogoutWithAnExpiredAccessTokenEndsTheSession(t *testing.T) {
 	if c := res.cookie(cookie.RefreshName); c == nil || c.MaxAge >= 0 {
 		t.Errorf("POST /logout answered %d without clearing the refresh cookie (%+v)", res.Status, c)
 	}
-	// Whatever the browser kept, the session must be over.
-	page := f.call("GET", "/login", nil, withCookies(cs[1])).want(t, http.StatusOK)
-	if strings.Contains(page.Body, `id="resume-form"`) {
-		t.Log("the sign-in page offers (and login.js auto-submits) to continue the session")
+	// Whatever the browser kept, the session must be over. Holding the old
+	// cookie, the sign-in page still offers to continue (it sees only that
+	// the cookie is there) and login.js submits that by itself: it must land
+	// on the sign-in form, the cookie cleared, and not in the account.
+	f.page(t, "/login", withCookies(cs[1])).want(t, http.StatusOK)
+	dead := f.postForm("/login/resume", url.Values{}, withCookies(cs[1]))
+	if dead.Status != http.StatusUnauthorized {
+		t.Fatalf("after signing out, /login/resume with the old refresh cookie answered %d: the session is still alive", dead.Status)
 	}
-	if got := f.postForm("/login/resume", url.Values{}, withCookies(cs[1])).Status; got != http.StatusUnauthorized {
-		t.Errorf("after signing out, /login/resume with the old refresh cookie answered %d: the session is still alive", got)
+	if c := dead.cookie(cookie.RefreshName); c == nil || c.MaxAge >= 0 || !strings.Contains(dead.Body, `id="login-form"`) {
+		t.Errorf("the refused resume did not clear the refresh cookie (%+v) or show the sign-in form", c)
 	}
 }
 
-// A staff reply the service refuses (too long here) comes back in the
-// reply box. Card data typed into it must not come back out of the server
-// (invariant 6), as for the customer's refused draft.
-func TestRefusedStaffReplyComesBackWithoutCardData(t *testing.T) {
+// A message the service refuses (too long here) comes back in its box, the
+// customer's chat or the staff reply, without the card data typed into it
+// (invariant 6). The page redacts as the service does, after Clean drops
+// control characters: a number split by one (U+0001, U+007F) is caught too.
+func TestRefusedDraftComesBackWithoutCardData(t *testing.T) {
 	f := newIdentityFixture(t, nil)
 	alice := f.account(users.RoleCustomer, "alice@example.com")
+	asAlice := f.browser(alice)
+	chat := "/chat/" + f.custStartChat(asAlice) + "/messages"
 	sam, asSam := f.staffAs(users.RoleSupport, "sam@example.com")
-	conv := f.conversation(alice.ID, conversations.StatusWithAgent, sam.ID)
-	long := "her card is 4111 1111 1111 1111 " + strings.Repeat("x", maxMessageChars+10)
-	res := f.postForm("/staff/conversations/"+conv.ID+"/replies", url.Values{"text": {long}}, asSam).want(t, http.StatusBadRequest)
-	if !strings.Contains(res.Body, `id="reply-text"`) {
-		t.Fatalf("no reply box on the refusal page:\n%s", res.Body)
-	}
-	if strings.Contains(res.Body, "4111 1111 1111 1111") {
-		t.Error("the refused staff reply came back with the card number in it")
-	}
-}
-
-// The customer's refused draft is redacted with card.Redact on the text as
-// posted, but the service redacts after Clean drops control characters. A
-// number split by one (U+0001, U+007F) passes the page's redaction and is
-// shown back, while the service would have caught it.
-func TestRefusedDraftIsRedactedLikeTheService(t *testing.T) {
-	f := newIdentityFixture(t, nil)
-	alice := f.account(users.RoleCustomer, "alice@example.com")
-	as := f.browser(alice)
-	conv := f.custStartChat(as)
-	for _, sep := range []string{"\x01", "\x7f"} {
-		long := "card 4111" + sep + "1111 1111 1111 " + strings.Repeat("x", maxMessageChars+10)
-		res := f.postForm("/chat/"+conv+"/messages", url.Values{"text": {long}}, as).want(t, http.StatusBadRequest)
-		if strings.Contains(res.Body, "1111 1111 1111") {
-			t.Errorf("separator %q: the refused draft came back with the card number in it", sep)
-		}
+	reply := "/staff/conversations/" + f.conversation(alice.ID, conversations.StatusWithAgent, sam.ID).ID + "/replies"
+	for _, tt := range []struct {
+		name, path, sep, box string
+		as                   reqOpt
+	}{
+		{"customer", chat, " ", `id="chat-form"`, asAlice},
+		{"customer, split by U+0001", chat, "\x01", `id="chat-form"`, asAlice},
+		{"customer, split by U+007F", chat, "\x7f", `id="chat-form"`, asAlice},
+		{"staff", reply, " ", `id="reply-text"`, asSam},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			long := "card 4111" + tt.sep + "1111 1111 1111 " + strings.Repeat("x", maxMessageChars+10)
+			res := f.postForm(tt.path, url.Values{"text": {long}}, tt.as).want(t, http.StatusBadRequest)
+			assertStrictHTML(t, res.Body)
+			wantParts(t, res.Body, tt.box, ">card "+card.NumberRemoved+" xxx")
+			wantNone(t, res.Body, "4111", "1111 1111")
+		})
 	}
 }
 

@@ -1,8 +1,11 @@
 package server_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"supportbot/internal/http/cookie"
 	"testing"
@@ -40,22 +43,52 @@ func (f *idFixture) postForm(path string, form url.Values, opts ...reqOpt) resul
 
 // page GETs a page as a browser. An HTML answer must follow the strict-CSP
 // rules; a 200 page must be HTML and never cached.
-func (f *idFixture) page(path string, as reqOpt) result {
-	f.t.Helper()
+func (f *idFixture) page(t *testing.T, path string, as reqOpt) result {
+	t.Helper()
 	res := f.call("GET", path, nil, as)
 	ct := res.Header.Get("Content-Type")
 	if res.Status == http.StatusOK {
 		if ct != "text/html; charset=utf-8" {
-			f.t.Fatalf("GET %s: Content-Type %q", path, ct)
+			t.Fatalf("GET %s: Content-Type %q", path, ct)
 		}
 		if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
-			f.t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
+			t.Errorf("GET %s: Cache-Control %q, want no-store", path, cc)
 		}
 	}
 	if strings.HasPrefix(ct, "text/html") {
-		assertStrictHTML(f.t, res.Body)
+		assertStrictHTML(t, res.Body)
 	}
 	return res
+}
+
+// wantParts fails unless body holds every one of parts.
+func wantParts(t *testing.T, body string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(body, p) {
+			t.Errorf("%s lacks %q", pageName(body), p)
+		}
+	}
+}
+
+// wantNone fails if body holds any of parts.
+func wantNone(t *testing.T, body string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if strings.Contains(body, p) {
+			t.Errorf("%s shows %q", pageName(body), p)
+		}
+	}
+}
+
+var pageTitle = regexp.MustCompile(`<title>([^<]*)</title>`)
+
+// pageName names body in a failure: the page's title, or "fragment".
+func pageName(body string) string {
+	if m := pageTitle.FindStringSubmatch(body); m != nil {
+		return "page " + strconv.Quote(html.UnescapeString(m[1]))
+	}
+	return "fragment"
 }
 
 // seeOther wants a 303 and returns where it goes.
