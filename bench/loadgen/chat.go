@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,7 +44,7 @@ type session struct {
 
 // runChat signs users customers up and in, opens a conversation each, and
 // sends n chat messages over conc connections.
-func runChat(base *url.URL, users, conc, n int, limit time.Duration) (result, error) {
+func runChat(base *url.URL, users, conc, n int, limit time.Duration, pid int) (result, error) {
 	client := newClient(conc)
 	root := base.Scheme + "://" + base.Host
 	sessions, err := signIn(client, root, users)
@@ -66,7 +67,7 @@ func runChat(base *url.URL, users, conc, n int, limit time.Duration) (result, er
 				s.conversation, base.Host, s.token, len(body), body))
 		}
 	}
-	return drive(base, conc, n, limit, func(w int, i int64) []byte {
+	return drive(base, conc, n, limit, pid, func(w int, i int64) []byte {
 		// A customer types one message at a time: each connection keeps to
 		// its own customers, so no conversation gets two messages at once.
 		return reqs[(w+conc*int(i/int64(conc)))%len(sessions)][int(i)%len(chatMix)]
@@ -158,4 +159,30 @@ func rss(pid int) string {
 		}
 	}
 	return "unknown"
+}
+
+// cpuTime returns the user and system CPU time process pid has used, 0 when
+// unknown. /proc/<pid>/stat counts it in clock ticks, which are 1/100 s on
+// Linux for every architecture Go supports (USER_HZ).
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name in field 2 may hold spaces; fields after its ")"
+	// start at field 3, so utime and stime (14 and 15) are the 12th and 13th.
+	_, rest, ok := strings.Cut(string(data), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }

@@ -30,7 +30,7 @@ func main() {
 	bearer := flag.String("bearer", "", "access token sent as Authorization: Bearer (read from the env var named here)")
 	chat := flag.Bool("chat", false, "chat turns: register -users customers on the server of -url, log each in, open a conversation each, then POST -n messages from a realistic mix")
 	users := flag.Int("users", 50, "customers for -chat (1..1000)")
-	pid := flag.Int("pid", 0, "server process id: report its resident memory before and after (Linux /proc)")
+	pid := flag.Int("pid", 0, "server process id: report its resident memory before and after and its CPU time per request (Linux /proc)")
 	flag.Parse()
 
 	u, err := checkTarget(*target)
@@ -49,7 +49,7 @@ func main() {
 			fmt.Fprintln(os.Stderr, "loadgen: -users must be 1..1000")
 			os.Exit(2)
 		}
-		r, err = runChat(u, *users, *conc, *n, *limit)
+		r, err = runChat(u, *users, *conc, *n, *limit, *pid)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)
 			os.Exit(1)
@@ -59,7 +59,7 @@ func main() {
 		if *bearer != "" {
 			token = os.Getenv(*bearer)
 		}
-		r = run(u, token, *conc, *n, *limit)
+		r = run(u, token, *conc, *n, *limit, *pid)
 	}
 	fmt.Print(r)
 	if *pid > 0 {
@@ -92,6 +92,9 @@ type result struct {
 	statuses     map[int]int64
 	elapsed      time.Duration
 	latencies    []time.Duration
+	// serverCPU is the server's user and system CPU time over the
+	// measured requests; 0 when no -pid was given.
+	serverCPU time.Duration
 }
 
 func (r result) String() string {
@@ -102,12 +105,16 @@ func (r result) String() string {
 		}
 		return r.latencies[min(len(r.latencies)-1, int(p*float64(len(r.latencies))))]
 	}
-	return fmt.Sprintf("requests %d in %s: %.0f req/s; latency p50 %s p90 %s p99 %s max %s; statuses %v; transport errors %d\n",
+	cpu := ""
+	if r.serverCPU > 0 && r.sent > 0 {
+		cpu = fmt.Sprintf("; server CPU %.0f µs/request", float64(r.serverCPU.Microseconds())/float64(r.sent))
+	}
+	return fmt.Sprintf("requests %d in %s: %.0f req/s; latency p50 %s p90 %s p99 %s max %s; statuses %v; transport errors %d%s\n",
 		r.sent, r.elapsed.Round(time.Millisecond), float64(r.sent)/r.elapsed.Seconds(),
-		pct(0.50), pct(0.90), pct(0.99), pct(1), r.statuses, r.failed)
+		pct(0.50), pct(0.90), pct(0.99), pct(1), r.statuses, r.failed, cpu)
 }
 
-func run(target *url.URL, token string, conc, n int, limit time.Duration) result {
+func run(target *url.URL, token string, conc, n int, limit time.Duration, pid int) result {
 	var head strings.Builder
 	head.WriteString("GET " + target.RequestURI() + " HTTP/1.1\r\nHost: " + target.Host + "\r\n")
 	if token != "" {
@@ -115,7 +122,7 @@ func run(target *url.URL, token string, conc, n int, limit time.Duration) result
 	}
 	head.WriteString("\r\n")
 	req := []byte(head.String())
-	return drive(target, conc, n, limit, func(int, int64) []byte { return req })
+	return drive(target, conc, n, limit, pid, func(int, int64) []byte { return req })
 }
 
 // newClient is the HTTP client of the set-up requests (sign-ups and
@@ -136,13 +143,15 @@ func newClient(conc int) *http.Client {
 // server, and the client's per-request goroutine hand-offs and header
 // handling cost it about 90 µs of CPU a chat turn, a third of what the
 // server spent. Timing is the same: from the first byte written to the
-// last byte of the body read.
-func drive(target *url.URL, conc, n int, limit time.Duration, next func(w int, i int64) []byte) result {
+// last byte of the body read. With pid > 0 it also records the CPU time
+// process pid spent meanwhile.
+func drive(target *url.URL, conc, n int, limit time.Duration, pid int, next func(w int, i int64) []byte) result {
 	var count atomic.Int64
 	deadline := time.Now().Add(limit)
 	var mu sync.Mutex
 	res := result{statuses: map[int]int64{}, latencies: make([]time.Duration, 0, n)}
 	var wg sync.WaitGroup
+	cpu0 := cpuTime(pid)
 	start := time.Now()
 	for w := range conc {
 		wg.Go(func() {
@@ -188,6 +197,9 @@ func drive(target *url.URL, conc, n int, limit time.Duration, next func(w int, i
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	if pid > 0 {
+		res.serverCPU = cpuTime(pid) - cpu0
+	}
 	res.sent = int64(len(res.latencies)) + res.failed
 	return res
 }

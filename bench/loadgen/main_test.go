@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -39,11 +40,27 @@ func TestRunCountsEveryRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := run(u, "tok", 4, 200, time.Minute)
+	r := run(u, "tok", 4, 200, time.Minute, 0)
 	if r.sent != 200 || r.statuses[200] != 200 || got.Load() != 200 || r.failed != 0 {
 		t.Fatalf("sent %d, statuses %v, server saw %d", r.sent, r.statuses, got.Load())
 	}
 	if !strings.Contains(r.String(), "requests 200") {
+		t.Fatalf("report: %s", r)
+	}
+}
+
+func TestCPUTimeAdvances(t *testing.T) {
+	before := cpuTime(os.Getpid())
+	for deadline := time.Now().Add(5 * time.Second); cpuTime(os.Getpid()) <= before; {
+		if time.Now().After(deadline) {
+			t.Fatal("cpuTime did not advance over 5 s of busy work")
+		}
+	}
+	if cpuTime(0) != 0 || cpuTime(-1) != 0 {
+		t.Fatal("no pid must read as 0")
+	}
+	r := result{sent: 4, elapsed: time.Second, serverCPU: 2 * time.Millisecond}
+	if !strings.Contains(r.String(), "server CPU 500 µs/request") {
 		t.Fatalf("report: %s", r)
 	}
 }
