@@ -23,6 +23,8 @@ import (
 //     guide "Data Retention": "Implement secure deletion".
 //   - trusted_schema off: SQL functions in the schema cannot run with the
 //     application's authority (SQLite's own hardening advice).
+//   - wal_autocheckpoint and journal_size_limit: SQLite's own checkpoint is
+//     only the backstop of the background one (checkpoint.go).
 func sqliteParams() url.Values {
 	return url.Values{
 		"_journal_mode": {"WAL"},
@@ -30,7 +32,8 @@ func sqliteParams() url.Values {
 		"_foreign_keys": {"1"},
 		"_synchronous":  {"NORMAL"},
 		"_txlock":       {"immediate"},
-		"_pragma":       {"secure_delete(1)", "trusted_schema(0)"},
+		"_pragma": {"secure_delete(1)", "trusted_schema(0)",
+			fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages), fmt.Sprintf("journal_size_limit(%d)", walSizeLimit)},
 	}
 }
 

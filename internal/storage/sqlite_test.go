@@ -112,6 +112,9 @@ func TestSQLitePragmasInEffect(t *testing.T) {
 		"synchronous":    "1", // NORMAL
 		"secure_delete":  "1",
 		"trusted_schema": "0",
+		// The backstop of the background checkpoint (checkpoint.go).
+		"wal_autocheckpoint": "8192",
+		"journal_size_limit": "67108864",
 	}
 	for i, c := range conns {
 		for pragma, w := range want {

@@ -66,6 +66,10 @@ type DB struct {
 	path         string // SQLite file, "" for PostgreSQL
 	queryTimeout time.Duration
 	logger       *slog.Logger
+	// writes is the one-slot lock InTx takes on SQLite (lockWrites); nil
+	// on PostgreSQL.
+	writes chan struct{}
+	ckpt   *checkpointer // SQLite only
 }
 
 // Open opens and pings the database that opts.URL names. Errors never contain
@@ -108,6 +112,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			_ = d.db.Close()
 			return nil, err
 		}
+		d.writes = make(chan struct{}, 1)
+		d.startCheckpointer(checkpointEvery)
 	}
 	return d, nil
 }
@@ -138,8 +144,10 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pool; on SQLite the last connection checkpoints the WAL.
+// Close stops the background checkpoint and closes the pool; on SQLite the
+// last connection checkpoints the WAL.
 func (d *DB) Close() error {
+	d.stopCheckpointer()
 	if err := d.db.Close(); err != nil {
 		return fmt.Errorf("storage: close: %w", err)
 	}
@@ -149,11 +157,17 @@ func (d *DB) Close() error {
 // InTx runs fn in one transaction bounded by the query timeout: fn's ctx
 // carries that bound, so fn must use it for every statement. It commits when
 // fn returns nil and rolls back when fn returns an error or panics. Nothing is
-// retried: on SQLite, writers wait for each other through busy_timeout and
-// BEGIN IMMEDIATE instead.
+// retried: on SQLite, transactions of this process wait for each other in
+// lockWrites, and for other processes' through busy_timeout and BEGIN
+// IMMEDIATE. fn must not call InTx: on SQLite the inner call would wait for
+// the outer one until the timeout.
 func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
 	ctx, cancel := d.Ctx(ctx)
 	defer cancel()
+	if err := d.lockWrites(ctx); err != nil {
+		return err
+	}
+	defer d.unlockWrites()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)

@@ -1,0 +1,125 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// SQLite in WAL mode appends every commit to the -wal file; a checkpoint
+// copies those pages back into the database file and, once all of them
+// are copied, the next writer starts the WAL again from its beginning.
+// Left to itself SQLite checkpoints inside the commit that takes the WAL
+// past wal_autocheckpoint pages: that writer copies about 4 MB and waits
+// for two fsyncs while every other writer waits for it. Under the chat's
+// group commit, the one writer all turns wait for, that stall was a fifth
+// of the server's time with both cores idle and set p99 (bench/README.md).
+//
+// So a background goroutine checkpoints instead, in two steps: first
+// without holding anyone up (PASSIVE: it copies what is committed and
+// never blocks a writer or a reader), then, when the WAL has grown past
+// restartFrames, once more while InTx lets no transaction of this process
+// begin. The second step only has the pages written during the first to
+// copy, and it leaves the WAL fully copied, so the next transaction starts
+// it again from the beginning and it stays small. SQLite's own checkpoint
+// stays as a backstop (walBackstopPages), should this one fall behind.
+//
+// Durability is unchanged: a commit is in the WAL before InTx returns, as
+// before; a checkpoint only moves committed pages.
+const (
+	// checkpointEvery is the background checkpoint's period.
+	checkpointEvery = 250 * time.Millisecond
+	// restartFrames is how many WAL frames (pages of about 4 KB) make the
+	// checkpoint pause this process's writers to let the WAL start again.
+	restartFrames = 1024
+	// walBackstopPages is wal_autocheckpoint, SQLite's own checkpoint, and
+	// walSizeLimit the size the WAL file is cut back to after it.
+	walBackstopPages = 8192
+	walSizeLimit     = 64 << 20
+)
+
+// checkpointer runs DB.checkpoint every period until stop is closed; done
+// is closed when it has returned.
+type checkpointer struct {
+	stop, done chan struct{}
+}
+
+func (d *DB) startCheckpointer(period time.Duration) {
+	d.ckpt = &checkpointer{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(d.ckpt.done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-d.ckpt.stop:
+				return
+			case <-t.C:
+			}
+			if err := d.checkpoint(context.Background()); err != nil {
+				d.logger.Warn("background checkpoint failed; SQLite's own checkpoint takes over", "err", err)
+			}
+		}
+	}()
+}
+
+// stopCheckpointer stops the goroutine and waits for it.
+func (d *DB) stopCheckpointer() {
+	if d.ckpt != nil {
+		close(d.ckpt.stop)
+		<-d.ckpt.done
+		d.ckpt = nil
+	}
+}
+
+// checkpoint copies the WAL into the database file and, when the WAL has
+// grown past restartFrames, finishes the copy while no transaction of this
+// process can begin, so that the next one restarts the WAL.
+func (d *DB) checkpoint(ctx context.Context) error {
+	ctx, cancel := d.Ctx(ctx)
+	defer cancel()
+	frames, err := d.walCheckpoint(ctx)
+	if err != nil || frames < restartFrames {
+		return err
+	}
+	if err := d.lockWrites(ctx); err != nil {
+		return err
+	}
+	defer d.unlockWrites()
+	_, err = d.walCheckpoint(ctx)
+	return err
+}
+
+// walCheckpoint runs a PASSIVE checkpoint and returns the number of frames
+// in the WAL.
+func (d *DB) walCheckpoint(ctx context.Context) (int, error) {
+	var busy, frames, copied int
+	if err := d.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
+		return 0, fmt.Errorf("storage: checkpoint: %w", err)
+	}
+	return frames, nil
+}
+
+// lockWrites waits until no InTx transaction of this process is open and
+// keeps new ones from beginning until unlockWrites; SQLite allows one
+// writer at a time anyway, and every InTx transaction on SQLite is one
+// (BEGIN IMMEDIATE). Waiting here rather than in SQLite's busy handler,
+// which sleeps in steps of milliseconds, also hands the lock over at once.
+// It does nothing on PostgreSQL.
+func (d *DB) lockWrites(ctx context.Context) error {
+	if d.writes == nil {
+		return nil
+	}
+	select {
+	case d.writes <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("storage: waiting for another transaction: %w", ctx.Err())
+	}
+}
+
+func (d *DB) unlockWrites() {
+	if d.writes != nil {
+		<-d.writes
+	}
+}
