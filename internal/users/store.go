@@ -34,6 +34,8 @@ type Store struct {
 
 	// The statement of AccessStateOf, prepared on first use.
 	accessStmt atomic.Pointer[sql.Stmt]
+	// access remembers AccessStateOf's answers, on SQLite only.
+	access *accessCache
 }
 
 // NewStore returns a Store on db that encrypts PII with keys and looks
@@ -43,7 +45,11 @@ func NewStore(db *storage.DB, keys *crypto.Keyring, index *crypto.BlindIndex, cl
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Store{db: db, keys: keys, index: index, clock: clock}
+	s := &Store{db: db, keys: keys, index: index, clock: clock}
+	if db.Dialect() == storage.DialectSQLite {
+		s.access = newAccessCache()
+	}
+	return s
 }
 
 // nowUS returns the clock in unix microseconds, the stored form of time.
@@ -421,6 +427,7 @@ func (s *Store) logOutEverywhereIf(ctx context.Context, op, id string, check fun
 	if err != nil {
 		return fmt.Errorf("users: %s %q: %w", op, id, err)
 	}
+	s.accessChanged(ctx)
 	return nil
 }
 
@@ -489,6 +496,7 @@ func (s *Store) SetDisabled(ctx context.Context, id string, disabled bool) error
 	if err := execOne(ctx, s.db.SQL(), `UPDATE users SET disabled = FALSE, updated_at = $2 WHERE id = $1`, id, s.nowUS()); err != nil {
 		return fmt.Errorf("users: enable %q: %w", id, err)
 	}
+	s.accessChanged(ctx)
 	return nil
 }
 

@@ -276,6 +276,7 @@ func (s *Store) RevokeAccessToken(ctx context.Context, jti string, expiresAt tim
 	if err != nil {
 		return fmt.Errorf("users: revoke access token: %w", err)
 	}
+	s.accessChanged(ctx)
 	return nil
 }
 
@@ -327,8 +328,25 @@ type AccessState struct {
 // AccessStateOf reads the user's role, disabled flag and token generation,
 // and whether jti is denied, in one prepared query. It runs on every
 // authenticated request, so it decrypts no PII (Get would decrypt the
-// email, name and phone for nothing). A missing user is ErrNotFound.
+// email, name and phone for nothing). A missing user is ErrNotFound. On
+// SQLite the answer usually comes from memory (access_cache.go).
 func (s *Store) AccessStateOf(ctx context.Context, userID, jti string) (AccessState, error) {
+	if s.access == nil {
+		return s.readAccessState(ctx, userID, jti)
+	}
+	st, hit, remember, gen := s.access.lookup(ctx, s, userID, jti)
+	if hit {
+		return st, nil
+	}
+	st, err := s.readAccessState(ctx, userID, jti)
+	if err == nil && remember {
+		s.access.remember(userID, jti, st, gen)
+	}
+	return st, err
+}
+
+// readAccessState is AccessStateOf's query.
+func (s *Store) readAccessState(ctx context.Context, userID, jti string) (AccessState, error) {
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
 	stmt, err := s.accessStatement(ctx)

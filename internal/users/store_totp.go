@@ -145,6 +145,7 @@ func (s *Store) DisableTOTP(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("users: disable totp %q: %w", id, err)
 	}
+	s.accessChanged(ctx)
 	return nil
 }
 
