@@ -343,7 +343,7 @@ func (s *Service) CompleteMFA(ctx context.Context, challenge, code string, m Met
 		s.record(ctx, m, audit.Event{Type: EventMFAEnabled, Level: audit.LevelInfo, Actor: u.ID, Target: userTarget(u.ID), Details: "at login", Status: "success"})
 	}
 
-	if err := s.users.RevokeAccessToken(ctx, c.ID, c.ExpiresAt); err != nil {
+	if err := s.users.RevokeAccessToken(ctx, c.ID, denyUntil(c)); err != nil {
 		return MFAResult{}, fmt.Errorf("auth: complete mfa: spend challenge: %w", err)
 	}
 	if err := s.users.RecordLoginSuccess(ctx, u.ID); err != nil {
@@ -498,7 +498,7 @@ func (s *Service) Logout(ctx context.Context, p Principal, refreshToken string, 
 			target = sessionTarget(sid)
 		}
 	}
-	if err := s.users.RevokeAccessToken(ctx, p.Claims.ID, p.Claims.ExpiresAt); err != nil {
+	if err := s.users.RevokeAccessToken(ctx, p.Claims.ID, denyUntil(p.Claims)); err != nil {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
 	s.record(ctx, m, audit.Event{Type: EventLogout, Level: audit.LevelInfo, Actor: p.UserID, Target: target, Status: "success"})
@@ -523,3 +523,8 @@ func (s *Service) LogoutEverywhere(ctx context.Context, p Principal, m Meta) err
 func isTOTPCode(code string) bool {
 	return len(code) == TOTPDigits && strings.Trim(code, "0123456789") == ""
 }
+
+// denyUntil is how long a revoked token's jti stays on the denylist: until
+// verification refuses the token by itself, which is up to MaxLeeway after
+// its expiry.
+func denyUntil(c Claims) time.Time { return c.ExpiresAt.Add(MaxLeeway) }

@@ -451,6 +451,17 @@ func TestLogout(t *testing.T) {
 		}
 		_, err := f.svc.Authenticate(ctx, c1.AccessToken)
 		wantErr(t, err, auth.ErrInvalidToken)
+
+		// Verification accepts a token up to MaxLeeway after it expires, so
+		// its denylist entry lasts that long too: purging at the expiry
+		// itself brought a logged-out token back for those seconds (found
+		// by review).
+		f.clock.Advance(c1.AccessExpiresAt.Sub(f.clock.Now()) + auth.MaxLeeway/2)
+		if _, _, err := f.store.PurgeExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Authenticate(ctx, c1.AccessToken)
+		wantErr(t, err, auth.ErrInvalidToken)
 	})
 }
 
