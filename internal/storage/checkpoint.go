@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -42,33 +44,43 @@ const (
 // is closed when it has returned.
 type checkpointer struct {
 	stop, done chan struct{}
+	once       sync.Once
 }
 
 func (d *DB) startCheckpointer(period time.Duration) {
-	d.ckpt = &checkpointer{stop: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{stop: make(chan struct{}), done: make(chan struct{})}
+	d.ckpt = c
 	go func() {
-		defer close(d.ckpt.done)
+		defer close(c.done)
 		t := time.NewTicker(period)
 		defer t.Stop()
+		failing := false
 		for {
 			select {
-			case <-d.ckpt.stop:
+			case <-c.stop:
 				return
 			case <-t.C:
 			}
-			if err := d.checkpoint(context.Background()); err != nil {
-				d.logger.Warn("background checkpoint failed; SQLite's own checkpoint takes over", "err", err)
+			// Logged when it starts failing and when it recovers, not
+			// four times a second.
+			err := d.checkpoint(context.Background())
+			switch {
+			case err != nil && !failing:
+				d.logger.Warn("background checkpoint failed; SQLite's own checkpoint takes over until it works again", "err", err)
+			case err == nil && failing:
+				d.logger.Info("background checkpoint works again")
 			}
+			failing = err != nil
 		}
 	}()
 }
 
-// stopCheckpointer stops the goroutine and waits for it.
+// stopCheckpointer stops the goroutine and waits for it; it may be called
+// more than once, also concurrently.
 func (d *DB) stopCheckpointer() {
-	if d.ckpt != nil {
-		close(d.ckpt.stop)
-		<-d.ckpt.done
-		d.ckpt = nil
+	if c := d.ckpt; c != nil {
+		c.once.Do(func() { close(c.stop) })
+		<-c.done
 	}
 }
 
@@ -78,7 +90,7 @@ func (d *DB) stopCheckpointer() {
 func (d *DB) checkpoint(ctx context.Context) error {
 	ctx, cancel := d.Ctx(ctx)
 	defer cancel()
-	frames, err := d.walCheckpoint(ctx)
+	frames, err := walCheckpoint(ctx, d.db)
 	if err != nil || frames < restartFrames {
 		return err
 	}
@@ -86,15 +98,30 @@ func (d *DB) checkpoint(ctx context.Context) error {
 		return err
 	}
 	defer d.unlockWrites()
-	_, err = d.walCheckpoint(ctx)
+	// Transactions wait while this one waits for a connection: when the
+	// pool is busy for longer than a moment, try again next time.
+	connCtx, cancel := context.WithTimeout(ctx, checkpointConnWait)
+	defer cancel()
+	conn, err := d.db.Conn(connCtx)
+	if err != nil {
+		return fmt.Errorf("storage: checkpoint: no connection within %s: %w", checkpointConnWait, err)
+	}
+	defer conn.Close()
+	_, err = walCheckpoint(ctx, conn)
 	return err
 }
 
+// checkpointConnWait bounds how long the checkpoint's second step, which
+// holds transactions back, waits for a pooled connection.
+const checkpointConnWait = 50 * time.Millisecond
+
 // walCheckpoint runs a PASSIVE checkpoint and returns the number of frames
 // in the WAL.
-func (d *DB) walCheckpoint(ctx context.Context) (int, error) {
+func walCheckpoint(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (int, error) {
 	var busy, frames, copied int
-	if err := d.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
+	if err := q.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 		return 0, fmt.Errorf("storage: checkpoint: %w", err)
 	}
 	return frames, nil

@@ -58,7 +58,9 @@ type accessCache struct {
 	// which the table was last pruned.
 	seq, pruned int64
 	polled      time.Time
-	every       time.Duration // accessPollEvery; tests change it
+	// now is time.Now: its monotonic reading measures the poll period
+	// whatever the Store's clock says; tests replace it.
+	now func() time.Time
 
 	polling sync.Mutex // one poll at a time
 }
@@ -70,7 +72,7 @@ type accessEntry struct {
 }
 
 func newAccessCache() *accessCache {
-	return &accessCache{users: map[string]*accessEntry{}, owners: map[string]string{}, every: accessPollEvery}
+	return &accessCache{users: map[string]*accessEntry{}, owners: map[string]string{}, now: time.Now}
 }
 
 // lookup returns the remembered state of userID's token jti. When it has
@@ -93,21 +95,24 @@ func (c *accessCache) lookup(ctx context.Context, s *Store, userID, jti string) 
 // fresh reports whether the remembered states may be used, polling first
 // when the last poll is older than accessPollEvery. While another caller
 // polls, the states stay usable until the last poll is twice that old.
+//
+// The poll is not the caller's alone, so a caller that gives up does not
+// fail it (which would forget everything).
 func (c *accessCache) fresh(ctx context.Context, s *Store) bool {
-	if c.age() < c.every {
+	if c.age() < accessPollEvery {
 		return true
 	}
 	if !c.polling.TryLock() {
-		if c.age() < 2*c.every {
+		if c.age() < 2*accessPollEvery {
 			return true
 		}
 		c.polling.Lock()
 	}
 	defer c.polling.Unlock()
-	if c.age() < c.every { // polled while this caller waited
+	if c.age() < accessPollEvery { // polled while this caller waited
 		return true
 	}
-	return c.poll(ctx, s) == nil
+	return c.poll(context.WithoutCancel(ctx), s) == nil
 }
 
 // age is the time since the last successful poll, or forever.
@@ -117,7 +122,7 @@ func (c *accessCache) age() time.Duration {
 	if c.polled.IsZero() {
 		return time.Duration(math.MaxInt64)
 	}
-	return time.Since(c.polled)
+	return c.now().Sub(c.polled)
 }
 
 // remember keeps st for userID's token jti, unless a poll forgot anything
@@ -151,6 +156,12 @@ func (c *accessCache) remember(userID, jti string, st AccessState, gen uint64) {
 		}
 		clear(e.jtis)
 	}
+	// A jti is remembered under one user only, so that revoking it
+	// reaches every entry that holds it: the same jti under two users
+	// (two tokens signed with it) moves from one to the other.
+	if owner, ok := c.owners[jti]; ok && owner != userID {
+		delete(c.users[owner].jtis, jti)
+	}
 	e.jtis[jti] = struct{}{}
 	c.owners[jti] = userID
 }
@@ -177,7 +188,9 @@ func (c *accessCache) forgetAll() {
 // poll applies the access_changes rows after c.seq. The caller holds
 // c.polling.
 func (c *accessCache) poll(ctx context.Context, s *Store) (err error) {
-	started := time.Now()
+	c.mu.Lock()
+	started := c.now()
+	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -261,9 +274,10 @@ func (c *accessCache) poll(ctx context.Context, s *Store) (err error) {
 	return nil
 }
 
-// accessChanged is called after this Store changed someone's access state:
-// it applies the change to what is remembered before the caller goes on,
-// so that the next request already sees it.
+// accessChanged is called after this Store changed, or tried to change,
+// someone's access state, whatever the outcome (a commit can succeed and
+// still report an error): it applies the change to what is remembered
+// before the caller goes on, so that the next request already sees it.
 func (s *Store) accessChanged(ctx context.Context) {
 	c := s.access
 	if c == nil {

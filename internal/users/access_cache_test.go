@@ -3,6 +3,7 @@ package users_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -14,12 +15,14 @@ import (
 	"supportbot/internal/users"
 )
 
-// accessFixture is a SQLite fixture whose Store reads access_changes only
-// when it changes something itself, unless a test says otherwise.
+// accessFixture is a SQLite fixture whose Store times its reads of
+// access_changes by the fixture's manual clock: it reads them again only
+// when the test advances the clock by AccessPollEvery, or when it changes
+// something itself.
 func accessFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newFixture(t, storagetest.SQLite(t))
-	users.SetAccessPollEvery(f.store, time.Hour)
+	users.SetAccessClock(f.store, f.clock.Now)
 	return f
 }
 
@@ -48,8 +51,8 @@ func (f *fixture) remembered(userID, jti string) users.AccessState {
 }
 
 // Each change this Store makes counts for the very next request, although
-// the Store would not read access_changes again for an hour: a remembered
-// state never outlives a change made through the Store.
+// the clock that would make it read access_changes again stands still: a
+// remembered state never outlives a change made through the Store.
 func TestRememberedAccessStateForgetsOwnChangesAtOnce(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
@@ -106,10 +109,10 @@ func TestRememberedAccessStateForgetsOwnChangesAtOnce(t *testing.T) {
 
 // A terminal command, another server process or anyone with the file
 // changes the database behind this Store's back; the triggers of migration
-// 00009 log it, and the Store applies it within its poll period.
+// 00009 log it, and the Store applies it once its last read of the log is
+// AccessPollEvery old.
 func TestRememberedAccessStateSeesChangesFromOutside(t *testing.T) {
-	f := newFixture(t, storagetest.SQLite(t))
-	users.SetAccessPollEvery(f.store, 20*time.Millisecond)
+	f := accessFixture(t)
 	ctx := context.Background()
 	other, err := storage.Open(ctx, storage.Options{URL: f.db.Path()})
 	if err != nil {
@@ -117,38 +120,57 @@ func TestRememberedAccessStateSeesChangesFromOutside(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = other.Close() })
 	outside := newFixture(t, other).store // another process's Store
-	exec := func(q string, args ...any) func() error {
-		return func() error { _, err := other.SQL().ExecContext(ctx, q, args...); return err }
+	exec := func(qs ...string) func(id string) error {
+		return func(id string) error {
+			c, err := other.SQL().Conn(ctx) // one connection: TEMP tables are its own
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			for _, q := range qs {
+				if _, err := c.ExecContext(ctx, q, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 	}
-	u := f.createUser("ann@shop.example")
 	tests := []struct {
 		name   string
-		change func() error
-		seen   func(users.AccessState) bool
+		change func(id string) error
+		seen   func(before, after users.AccessState) bool
 	}{
-		{"disabled by another Store", func() error { return outside.SetDisabled(ctx, u.ID, true) },
-			func(st users.AccessState) bool { return st.Disabled }},
-		{"enabled by hand", exec(`UPDATE users SET disabled = FALSE WHERE id = $1`, u.ID),
-			func(st users.AccessState) bool { return !st.Disabled }},
-		{"role changed by hand", exec(`UPDATE users SET role = 'support' WHERE id = $1`, u.ID),
-			func(st users.AccessState) bool { return st.Role == users.RoleSupport }},
-		{"generation bumped by another Store", func() error { return outside.BumpGeneration(ctx, u.ID) },
-			func(st users.AccessState) bool { return st.TokenGeneration == u.TokenGeneration+1 }},
-		{"token revoked by hand", exec(`INSERT INTO revoked_tokens (jti, expires_at) VALUES ('jti-a', 0)`),
-			func(st users.AccessState) bool { return st.Revoked }},
+		{"disabled by another Store", func(id string) error { return outside.SetDisabled(ctx, id, true) },
+			func(_, a users.AccessState) bool { return a.Disabled }},
+		{"enabled by hand", exec(`UPDATE users SET disabled = FALSE WHERE id = $1`),
+			func(_, a users.AccessState) bool { return !a.Disabled }},
+		{"role changed by hand", exec(`UPDATE users SET role = 'support' WHERE id = $1`),
+			func(_, a users.AccessState) bool { return a.Role == users.RoleSupport }},
+		{"generation bumped by another Store", func(id string) error { return outside.BumpGeneration(ctx, id) },
+			func(b, a users.AccessState) bool { return a.TokenGeneration == b.TokenGeneration+1 }},
+		{"replaced by hand, disabled", exec(
+			`CREATE TEMP TABLE user_copy AS SELECT * FROM users WHERE id = $1`,
+			`UPDATE user_copy SET disabled = TRUE, token_generation = token_generation + 1 WHERE id = $1`,
+			`INSERT OR REPLACE INTO users SELECT * FROM user_copy WHERE id = $1`,
+			`DROP TABLE user_copy`,
+		), func(b, a users.AccessState) bool { return a.Disabled && a.TokenGeneration == b.TokenGeneration+1 }},
+		// Last: a revoked jti is not remembered again.
+		{"token revoked by hand", func(string) error {
+			_, err := other.SQL().ExecContext(ctx, `INSERT INTO revoked_tokens (jti, expires_at) VALUES ('jti-a', 0)`)
+			return err
+		}, func(_, a users.AccessState) bool { return a.Revoked }},
 	}
+	u := f.createUser("ann@shop.example")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f.t = t
-			f.remembered(u.ID, "jti-a")
-			if err := tt.change(); err != nil {
+			before := f.remembered(u.ID, "jti-a")
+			if err := tt.change(u.ID); err != nil {
 				t.Fatal(err)
 			}
-			for deadline := time.Now().Add(5 * time.Second); !tt.seen(f.state(u.ID, "jti-a")); {
-				if time.Now().After(deadline) {
-					t.Fatalf("the change was not seen: %+v", f.state(u.ID, "jti-a"))
-				}
-				time.Sleep(5 * time.Millisecond)
+			f.clock.Advance(users.AccessPollEvery)
+			if after := f.state(u.ID, "jti-a"); !tt.seen(before, after) {
+				t.Fatalf("the change was not seen: %+v (before %+v)", after, before)
 			}
 		})
 	}
@@ -156,18 +178,103 @@ func TestRememberedAccessStateSeesChangesFromOutside(t *testing.T) {
 		f.t = t
 		v := f.createUser("vic@shop.example")
 		f.remembered(v.ID, "jti-v")
-		if err := exec(`DELETE FROM users WHERE id = $1`, v.ID)(); err != nil {
+		if err := exec(`DELETE FROM users WHERE id = $1`)(v.ID); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-			if _, err := f.store.AccessStateOf(ctx, v.ID, "jti-v"); err != nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("a deleted user still has an access state")
-			}
+		f.clock.Advance(users.AccessPollEvery)
+		if st, err := f.store.AccessStateOf(ctx, v.ID, "jti-v"); !errors.Is(err, users.ErrNotFound) {
+			t.Fatalf("a deleted user's access state: %+v, %v", st, err)
 		}
 	})
+}
+
+// Another process pruned access_changes past rows this Store had not read:
+// it cannot tell what changed, so it forgets everything.
+func TestRowsPrunedUnreadForgetEverything(t *testing.T) {
+	f := accessFixture(t)
+	ctx := context.Background()
+	u := f.createUser("ann@shop.example")
+	f.remembered(u.ID, "jti-a")
+	exec := func(q string, args ...any) {
+		if _, err := f.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE users SET disabled = TRUE WHERE id = $1`, u.ID)
+	for range users.AccessChangesKept + 1 { // someone else's changes
+		exec(`INSERT INTO access_changes (user_id) VALUES ('someone-else')`)
+	}
+	exec(`DELETE FROM access_changes WHERE seq <= (SELECT MAX(seq) FROM access_changes) - $1`, users.AccessChangesKept)
+	f.clock.Advance(users.AccessPollEvery)
+	if st := f.state(u.ID, "jti-a"); !st.Disabled {
+		t.Fatalf("a change pruned before it was read was missed: %+v", st)
+	}
+}
+
+// While a read of access_changes takes long, answers keep coming from
+// memory only until the last read is twice AccessPollEvery old; after
+// that a request waits for the read.
+func TestASlowReadOfChangesBoundsWhatMemoryAnswers(t *testing.T) {
+	f := accessFixture(t)
+	ctx := context.Background()
+	u := f.createUser("ann@shop.example")
+	f.remembered(u.ID, "jti-a")
+	if _, err := f.db.SQL().ExecContext(ctx, `UPDATE users SET disabled = TRUE WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	release := users.HoldAccessPoll(f.store)
+	f.clock.Advance(users.AccessPollEvery)
+	if st := f.state(u.ID, "jti-a"); st.Disabled {
+		t.Fatalf("within twice the period the remembered state is expected: %+v", st)
+	}
+	f.clock.Advance(users.AccessPollEvery)
+	got := make(chan users.AccessState, 1)
+	go func() {
+		st, _ := f.store.AccessStateOf(ctx, u.ID, "jti-a")
+		got <- st
+	}()
+	select {
+	case st := <-got:
+		t.Fatalf("answered while the changes could not be read: %+v", st)
+	case <-time.After(50 * time.Millisecond):
+	}
+	release()
+	if st := <-got; !st.Disabled {
+		t.Fatalf("after the read: %+v", st)
+	}
+}
+
+// A request that gives up while it reads access_changes for everyone does
+// not make the Store forget everything.
+func TestACancelledRequestDoesNotEmptyTheMemory(t *testing.T) {
+	f := accessFixture(t)
+	u := f.createUser("ann@shop.example")
+	f.remembered(u.ID, "jti-a")
+	f.clock.Advance(users.AccessPollEvery)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _ = f.store.AccessStateOf(ctx, u.ID, "jti-a")
+	if !users.AccessRemembered(f.store, u.ID, "jti-a") {
+		t.Fatal("a cancelled request emptied the memory")
+	}
+}
+
+// The same jti under two users (two tokens signed with it) is remembered
+// under one of them only, so revoking it counts for both.
+func TestOneJTIUnderTwoUsers(t *testing.T) {
+	f := accessFixture(t)
+	ctx := context.Background()
+	a, b := f.createUser("ann@shop.example"), f.createUser("bob@shop.example")
+	f.state(a.ID, "jti-x")
+	f.state(b.ID, "jti-x")
+	if err := f.store.RevokeAccessToken(ctx, "jti-x", f.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		if st := f.state(id, "jti-x"); !st.Revoked {
+			t.Errorf("%s: revoked jti answered %+v", id, st)
+		}
+	}
 }
 
 // Requests that read the state while it changes: once the change has
@@ -222,8 +329,7 @@ func TestNoRequestAfterAChangeSeesTheOldState(t *testing.T) {
 // When access_changes cannot be read, nothing is answered from memory
 // until it can: every request asks the database.
 func TestAccessStateIsReadAgainWhenChangesCannotBe(t *testing.T) {
-	f := newFixture(t, storagetest.SQLite(t))
-	users.SetAccessPollEvery(f.store, time.Nanosecond)
+	f := accessFixture(t)
 	ctx := context.Background()
 	exec := func(q string) {
 		if _, err := f.db.SQL().ExecContext(ctx, q); err != nil {
@@ -237,6 +343,7 @@ func TestAccessStateIsReadAgainWhenChangesCannotBe(t *testing.T) {
 	}
 	exec(`ALTER TABLE access_changes RENAME TO access_changes_away`)
 	exec(`UPDATE users SET disabled = TRUE WHERE id = '` + u.ID + `'`) // logged to the renamed table
+	f.clock.Advance(users.AccessPollEvery)
 	if st := f.state(u.ID, "jti-a"); !st.Disabled {
 		t.Fatalf("answered from memory while changes could not be read: %+v", st)
 	}
@@ -244,6 +351,7 @@ func TestAccessStateIsReadAgainWhenChangesCannotBe(t *testing.T) {
 		t.Fatal("still remembered after a failed read of the changes")
 	}
 	exec(`ALTER TABLE access_changes_away RENAME TO access_changes`)
+	f.clock.Advance(users.AccessPollEvery)
 	f.state(u.ID, "jti-a") // the first read afterwards only finds its place
 	f.remembered(u.ID, "jti-a")
 }

@@ -424,10 +424,10 @@ func (s *Store) logOutEverywhereIf(ctx context.Context, op, id string, check fun
 		_, err := revokeSessions(ctx, tx, id, now)
 		return err
 	})
+	s.accessChanged(ctx)
 	if err != nil {
 		return fmt.Errorf("users: %s %q: %w", op, id, err)
 	}
-	s.accessChanged(ctx)
 	return nil
 }
 
@@ -493,10 +493,11 @@ func (s *Store) SetDisabled(ctx context.Context, id string, disabled bool) error
 	}
 	ctx, cancel := s.db.Ctx(ctx)
 	defer cancel()
-	if err := execOne(ctx, s.db.SQL(), `UPDATE users SET disabled = FALSE, updated_at = $2 WHERE id = $1`, id, s.nowUS()); err != nil {
+	err := execOne(ctx, s.db.SQL(), `UPDATE users SET disabled = FALSE, updated_at = $2 WHERE id = $1`, id, s.nowUS())
+	s.accessChanged(ctx)
+	if err != nil {
 		return fmt.Errorf("users: enable %q: %w", id, err)
 	}
-	s.accessChanged(ctx)
 	return nil
 }
 

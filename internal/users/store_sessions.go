@@ -273,10 +273,10 @@ func (s *Store) RevokeAccessToken(ctx context.Context, jti string, expiresAt tim
 	defer cancel()
 	_, err := s.db.SQL().ExecContext(ctx, `INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
 		ON CONFLICT (jti) DO NOTHING`, jti, expiresAt.UnixMicro())
+	s.accessChanged(ctx)
 	if err != nil {
 		return fmt.Errorf("users: revoke access token: %w", err)
 	}
-	s.accessChanged(ctx)
 	return nil
 }
 

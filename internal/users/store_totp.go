@@ -142,10 +142,10 @@ func (s *Store) DisableTOTP(ctx context.Context, id string) error {
 		_, err = revokeSessions(ctx, tx, id, now)
 		return err
 	})
+	s.accessChanged(ctx)
 	if err != nil {
 		return fmt.Errorf("users: disable totp %q: %w", id, err)
 	}
-	s.accessChanged(ctx)
 	return nil
 }
 

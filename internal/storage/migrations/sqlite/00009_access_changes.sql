@@ -23,6 +23,15 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- REPLACE INTO users deletes the old row without a DELETE trigger
+-- (recursive_triggers is off) and inserts a new one: log inserts too.
+-- +goose StatementBegin
+CREATE TRIGGER access_changes_user_insert AFTER INSERT ON users
+BEGIN
+    INSERT INTO access_changes (user_id) VALUES (NEW.id);
+END;
+-- +goose StatementEnd
+
 -- +goose StatementBegin
 CREATE TRIGGER access_changes_user_delete AFTER DELETE ON users
 BEGIN
