@@ -19,6 +19,10 @@ cd "$root"
 go build -o "$work/supportbot" ./cmd/supportbot
 go build -o "$work/loadgen" ./bench/loadgen
 port=18585
+if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+  echo "chat.sh: something already listens on 127.0.0.1:$port; stop it first" >&2
+  exit 1
+fi
 ENV=development DATA_DIR="$work/data" LISTEN_ADDR=127.0.0.1:$port LOG_LEVEL=warn \
   RATE_LIMIT_PER_MINUTE=1000000 CHAT_RATE_LIMIT_PER_MINUTE=1000000 LOGIN_MAX_ATTEMPTS=1000 \
   "$work/supportbot" serve >"$work/server.log" 2>&1 &
@@ -28,6 +32,7 @@ for _ in $(seq 1 50); do
   kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
   sleep 0.2
 done
+kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
 for r in $(seq 1 "$rounds"); do
   printf 'round %d: ' "$r"
   "$work/loadgen" -chat -users "$users" -c "$conns" -n "$turns" -max 10m -pid "$pid" \
