@@ -14,8 +14,9 @@ import (
 // Left to itself SQLite checkpoints inside the commit that takes the WAL
 // past wal_autocheckpoint pages: that writer copies about 4 MB and waits
 // for two fsyncs while every other writer waits for it. Under the chat's
-// group commit, the one writer all turns wait for, that stall was a fifth
-// of the server's time with both cores idle and set p99 (bench/README.md).
+// group commit, the one writer all turns wait for, the two cores stood
+// idle 16-17% of the time and waited for the disk another 4-5%; with the
+// checkpoint moved out, 11-14% and 2-3% (bench/README.md).
 //
 // So a background goroutine checkpoints instead, in two steps: first
 // without holding anyone up (PASSIVE: it copies what is committed and

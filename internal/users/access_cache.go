@@ -15,14 +15,16 @@ import (
 // the answers instead and forgets one as soon as it changes:
 //
 //   - Migration 00009's triggers log every change of a user's role,
-//     disabled flag or token generation, every deleted user and every
-//     revoked jti into access_changes, in the transaction that makes the
+//     disabled flag or token generation, every deleted or inserted user
+//     (REPLACE) and every revoked jti into access_changes, in the transaction that makes the
 //     change, whatever makes it: this process, a terminal command run
 //     beside the server or anyone else with the file.
 //   - The Store reads the rows it has not seen (poll) before it answers
 //     from memory whenever its last read is older than accessPollEvery, and
 //     right after each change it makes itself (accessChanged), so its own
-//     changes count at once and anyone else's within accessPollEvery.
+//     changes count at once and anyone else's within twice accessPollEvery
+//     (while one request polls, others still answer from memory until the
+//     last poll is that old).
 //   - An answer read from the database is remembered only if no change was
 //     applied while it was being read (gen), so a read that raced a change
 //     cannot bring the old state back.
@@ -260,14 +262,15 @@ func (c *accessCache) poll(ctx context.Context, s *Store) (err error) {
 		}
 		c.gen++
 	}
-	c.seq = changes[len(changes)-1].seq
-	prune := c.seq-c.pruned >= accessPruneEvery
+	last := changes[len(changes)-1].seq
+	c.seq = last
+	prune := last-c.pruned >= accessPruneEvery
 	if prune {
-		c.pruned = c.seq
+		c.pruned = last
 	}
 	c.mu.Unlock()
 	if prune {
-		if _, err := s.db.SQL().ExecContext(ctx, `DELETE FROM access_changes WHERE seq <= $1`, c.seq-accessChangesKept); err != nil {
+		if _, err := s.db.SQL().ExecContext(ctx, `DELETE FROM access_changes WHERE seq <= $1`, last-accessChangesKept); err != nil {
 			return fmt.Errorf("users: prune access changes: %w", err)
 		}
 	}
