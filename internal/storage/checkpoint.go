@@ -95,6 +95,12 @@ func (d *DB) checkpoint(ctx context.Context) error {
 	if err != nil || frames < restartFrames {
 		return err
 	}
+	return d.finishCheckpoint(ctx)
+}
+
+// finishCheckpoint is the checkpoint's second step: it copies what is left
+// while no transaction of this process can begin.
+func (d *DB) finishCheckpoint(ctx context.Context) error {
 	if err := d.lockWrites(ctx); err != nil {
 		return err
 	}

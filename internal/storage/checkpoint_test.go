@@ -81,3 +81,36 @@ func TestInTxWaitsForTheCheckpoint(t *testing.T) {
 		t.Fatalf("InTx after the hold = %v (ran %v)", err, ran)
 	}
 }
+
+// The checkpoint's second step holds every transaction back; when the pool
+// has no connection to give it, it lets go at once instead of holding them
+// back until the query timeout.
+func TestHeldCheckpointDoesNotWaitForABusyPool(t *testing.T) {
+	const queryTimeout = 30 * time.Second
+	db := openSQLite(t, storage.Options{DataDir: t.TempDir(), MaxOpenConns: 1, QueryTimeout: queryTimeout})
+	ctx := context.Background()
+	conn, err := db.SQL().Conn(ctx) // the only connection, busy elsewhere
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = db.FinishCheckpoint(ctx)
+	if err == nil || !strings.Contains(err.Error(), "no connection within") {
+		t.Fatalf("FinishCheckpoint with the pool busy = %v, want it to give up waiting for a connection", err)
+	}
+	// It gives up after 50 ms; a third of the query timeout is only there
+	// to tell that from waiting the whole timeout on a slow machine.
+	if waited := time.Since(start); waited > queryTimeout/3 {
+		t.Fatalf("held transactions back for %s", waited)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := db.LockWrites(short); err != nil {
+		t.Fatalf("the checkpoint kept transactions held back: %v", err)
+	}
+	db.UnlockWrites()
+	_ = conn.Close()
+	if err := db.FinishCheckpoint(ctx); err != nil {
+		t.Fatalf("FinishCheckpoint with a free connection: %v", err)
+	}
+}
