@@ -256,9 +256,11 @@ func (s *Service) Send(ctx context.Context, c Caller, id, text string) (Turn, er
 // compare-and-set could notice a stale copy (copyGuard makes sure of it).
 // A stale copy otherwise costs one more attempt, from the database.
 func (s *Service) forTurn(ctx context.Context, c Caller, id string, attempt int) (conv Conversation, copied bool, err error) {
-	if conv, ok := s.store.latest(id); ok && attempt == 0 && conv.CustomerID == c.Actor.UserID && conv.State.Confirm == "" &&
-		auth.Authorize(c.Actor, auth.ActionConversationMessage, conv.Resource()) == nil {
-		return conv, true, nil
+	if attempt == 0 {
+		if conv, ok := s.store.latest(id); ok && conv.CustomerID == c.Actor.UserID && conv.State.Confirm == "" &&
+			auth.Authorize(c.Actor, auth.ActionConversationMessage, conv.Resource()) == nil {
+			return conv, true, nil
+		}
 	}
 	conv, err = s.authorized(ctx, c, id, auth.ActionConversationMessage)
 	return conv, false, err

@@ -531,29 +531,22 @@ func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 // recorded in w.err and writes nothing.
 func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 	c, next := w.before, w.after
-	var res sql.Result
-	if next.Status == c.Status && next.AssigneeID == c.AssigneeID {
-		// Status is unchanged, so are handoff_at and closed_at (Apply).
-		update, err := s.stmt(ctx, tx, sqlUpdateTurn)
-		if err != nil {
-			return err
-		}
-		res, err = update.ExecContext(ctx,
-			c.ID, c.Version, w.state, next.Version, next.LastSeq, w.now.UnixMicro(), next.LastActivityAt.UnixMicro())
-		if err != nil {
-			return err
-		}
-	} else {
-		update, err := s.stmt(ctx, tx, sqlUpdate)
-		if err != nil {
-			return err
-		}
-		res, err = update.ExecContext(ctx,
+	// Most turns change neither status nor assignee, nor therefore
+	// handoff_at and closed_at (Apply): the narrow update leaves them out.
+	which, args := sqlUpdateTurn, []any{
+		c.ID, c.Version, w.state, next.Version, next.LastSeq, w.now.UnixMicro(), next.LastActivityAt.UnixMicro()}
+	if next.Status != c.Status || next.AssigneeID != c.AssigneeID {
+		which, args = sqlUpdate, []any{
 			c.ID, c.Version, string(next.Status), next.AssigneeID, w.state, next.Version, next.LastSeq,
-			w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), storage.Micros(next.HandoffAt), storage.Micros(next.ClosedAt))
-		if err != nil {
-			return err
-		}
+			w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), storage.Micros(next.HandoffAt), storage.Micros(next.ClosedAt)}
+	}
+	update, err := s.stmt(ctx, tx, which)
+	if err != nil {
+		return err
+	}
+	res, err := update.ExecContext(ctx, args...)
+	if err != nil {
+		return err
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return err
@@ -561,8 +554,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 		w.err = ErrConflict
 		return ErrConflict
 	}
-	stored, err := s.insertMessages(ctx, tx, c.ID, c.LastSeq, w.msgs, w.now)
-	w.stored = stored
+	w.stored, err = s.insertMessages(ctx, tx, c.ID, c.LastSeq, w.msgs, w.now)
 	return err
 }
 

@@ -331,8 +331,8 @@ func TestNoRequestAfterAChangeSeesTheOldState(t *testing.T) {
 func TestAccessStateIsReadAgainWhenChangesCannotBe(t *testing.T) {
 	f := accessFixture(t)
 	ctx := context.Background()
-	exec := func(q string) {
-		if _, err := f.db.SQL().ExecContext(ctx, q); err != nil {
+	exec := func(q string, args ...any) {
+		if _, err := f.db.SQL().ExecContext(ctx, q, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -342,7 +342,7 @@ func TestAccessStateIsReadAgainWhenChangesCannotBe(t *testing.T) {
 		t.Fatal("not remembered")
 	}
 	exec(`ALTER TABLE access_changes RENAME TO access_changes_away`)
-	exec(`UPDATE users SET disabled = TRUE WHERE id = '` + u.ID + `'`) // logged to the renamed table
+	exec(`UPDATE users SET disabled = TRUE WHERE id = $1`, u.ID) // logged to the renamed table
 	f.clock.Advance(users.AccessPollEvery)
 	if st := f.state(u.ID, "jti-a"); !st.Disabled {
 		t.Fatalf("answered from memory while changes could not be read: %+v", st)
