@@ -29,7 +29,7 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 	return code, out.String(), errOut.String()
 }
 
-func devEnv(t *testing.T) map[string]string {
+func devEnv(t testing.TB) map[string]string {
 	return map[string]string{"ENV": "development", "DATA_DIR": filepath.Join(t.TempDir(), "data"), "LOG_FORMAT": "text"}
 }
 

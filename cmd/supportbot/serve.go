@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -81,23 +82,52 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 		}
 	}
 	logger := a.logger(c)
-
-	db, ok := a.openDB(ctx, c, logger)
+	srv, closeAll, ok := a.assemble(ctx, c, logger, demo)
 	if !ok {
 		return 1
 	}
-	defer db.Close()
+	defer closeAll()
+	if err := srv.Run(ctx); err != nil {
+		logger.Error("server stopped", "event", "server.failed", "error", err)
+		return 1
+	}
+	logger.Info("server stopped", "event", "server.stopped")
+	return 0
+}
+
+// assemble opens the database, migrates it, and builds everything the
+// server needs (with demo, seeding the demo shop first), and records the
+// configuration in force. closeAll releases what it opened, in reverse
+// order; on failure assemble has printed why and released everything. Split from serve so the in-process
+// benchmark of a chat turn (serve_bench_test.go) runs the very wiring the
+// server runs.
+func (a *app) assemble(ctx context.Context, c *config.Config, logger *slog.Logger, demo bool) (
+	srv *server.Server, closeAll func(), ok bool) {
+	db, ok := a.openDB(ctx, c, logger)
+	if !ok {
+		return nil, nil, false
+	}
+	closers := []func(){func() { _ = db.Close() }} // nothing to do about a close error on the way out
+	closeAll = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	fail := func() (*server.Server, func(), bool) {
+		closeAll()
+		return nil, nil, false
+	}
 	if err := db.Migrate(ctx); err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
-		return 1
+		return fail()
 	}
 
 	keys, err := openKeys(c)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
-		return 1
+		return fail()
 	}
-	defer keys.close() // zeroes every key (internal/securemem)
+	closers = append(closers, keys.close) // zeroes every key (internal/securemem)
 
 	recorder := audit.NewStore(db, keys.auditChain, logger, time.Now)
 	// One limiter for the API limits and the login limits, so a client's
@@ -107,9 +137,9 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 	ident, err := newIdentity(c, keys, accounts, limiter, recorder, time.Now)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
-		return 1
+		return fail()
 	}
-	defer ident.close()
+	closers = append(closers, ident.close)
 	go ident.purgeLoop(ctx, time.Hour, logger)
 
 	sb, err := newSupportBot(c, db, keys, accounts, recorder, time.Now)
@@ -121,7 +151,7 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 	}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
-		return 1
+		return fail()
 	}
 	go sb.watchKB(ctx, logger)
 
@@ -131,7 +161,7 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 		dbResult, chainResult := checkDatabase(ctx, db, recorder.Verify)
 		return checklist(c, dbResult, chainResult)
 	}
-	srv, err := server.New(serverOptions(c), server.Deps{
+	srv, err = server.New(serverOptions(c), server.Deps{
 		Logger:  logger,
 		DB:      db,
 		Audit:   recorder,
@@ -153,7 +183,7 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 	})
 	if err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
-		return 1
+		return fail()
 	}
 	mode := "production"
 	if c.Development {
@@ -165,14 +195,9 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 		Details: fmt.Sprintf("mode=%s database=%s strict_csp=%t tls=%t", mode, db.Dialect(), c.StrictCSP(), c.TLSEnabled()),
 		Status:  "success"}); err != nil {
 		fmt.Fprintf(a.stderr, "supportbot: %v\n", err)
-		return 1
+		return fail()
 	}
-	if err := srv.Run(ctx); err != nil {
-		logger.Error("server stopped", "event", "server.failed", "error", err)
-		return 1
-	}
-	logger.Info("server stopped", "event", "server.stopped")
-	return 0
+	return srv, closeAll, true
 }
 
 func serverOptions(c *config.Config) server.Options {
