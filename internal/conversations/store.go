@@ -507,6 +507,14 @@ func (g *groupCommit) gather() {
 // transaction of its own, so one bad write cannot fail the others.
 func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if s.db.Dialect() == storage.DialectSQLite {
+			// The transaction keeps ctx's deadline: database/sql rolls it
+			// back when ctx ends, between two statements. The statements
+			// themselves, point writes of microseconds, run without it:
+			// the SQLite driver starts a goroutine to watch every
+			// statement's context that can end, three or more a turn.
+			ctx = context.WithoutCancel(ctx)
+		}
 		for _, w := range batch {
 			w.stored, w.err = nil, nil
 			if err := s.writeOne(ctx, tx, w); err != nil && !errors.Is(err, ErrConflict) {

@@ -3,12 +3,14 @@ package storage_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"supportbot/internal/storage"
 )
@@ -210,5 +212,36 @@ func TestSQLiteConcurrentWritersDoNotHitBusy(t *testing.T) {
 	}
 	if n != writers*each {
 		t.Fatalf("%d rows, want %d", n, writers*each)
+	}
+}
+
+// The chat's group commit runs its statements without the transaction's
+// deadline (conversations.Store.writeBatch), because the SQLite driver
+// starts a goroutine to watch every statement's context that can end. The
+// deadline still bounds the transaction: once it passes, database/sql
+// refuses the commit and rolls the transaction back, so nothing commits.
+func TestADeadlineEndsTheTransactionWhenItsStatementsIgnoreIt(t *testing.T) {
+	db := openSQLite(t, storage.Options{DataDir: t.TempDir()})
+	ctx := context.Background()
+	if _, err := db.SQL().ExecContext(ctx, `CREATE TABLE deadline_probe (v INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err := db.InTx(short, func(ctx context.Context, tx *sql.Tx) error {
+		quiet := context.WithoutCancel(ctx)
+		if _, err := tx.ExecContext(quiet, `INSERT INTO deadline_probe (v) VALUES (1)`); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		_, err := tx.ExecContext(quiet, `INSERT INTO deadline_probe (v) VALUES (2)`)
+		return err
+	})
+	if !errors.Is(err, sql.ErrTxDone) && !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("InTx past its deadline = %v, want the transaction ended", err)
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM deadline_probe`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d rows committed (%v), want none", n, err)
 	}
 }

@@ -163,6 +163,27 @@ func TestDecodeJSONTooLarge(t *testing.T) {
 	}
 }
 
+// The declared length sizes the buffer but decides nothing: a body longer
+// or shorter than declared, or without a declared length, reads whole, and
+// the size limit still holds when the declared length understates it.
+func TestReadJSONWhateverTheDeclaredLength(t *testing.T) {
+	body := `{"email":"` + strings.Repeat("a", 3000) + `@example.com"}`
+	for _, declared := range []int64{-1, 0, 1, int64(len(body)) - 1, int64(len(body)), int64(len(body)) + 1, 1 << 40} {
+		r := jsonRequest(body)
+		r.ContentLength = declared
+		data, err := ReadJSON(r, nil)
+		if err != nil || string(data) != body {
+			t.Errorf("declared %d: read %d bytes, %v", declared, len(data), err)
+		}
+		r = jsonRequest(body)
+		r.ContentLength = declared
+		r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, 100)
+		if _, err := ReadJSON(r, nil); !errors.As(err, new(*http.MaxBytesError)) {
+			t.Errorf("declared %d, limit 100: %v", declared, err)
+		}
+	}
+}
+
 func TestLongFieldNamesAreCappedAndCleaned(t *testing.T) {
 	schema := testSchemas(t)
 	key := strings.Repeat("k", 1000) + "\x00\u202e"
