@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -197,6 +198,22 @@ func FuzzCredentials(f *testing.F) {
 		}
 		if err != nil && token != "" {
 			t.Fatalf("token %q returned with error %v", token, err)
+		}
+	})
+}
+
+// b64token is RFC 6750's grammar (section 2.1), the reference validToken's
+// table must agree with.
+var b64token = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
+
+func FuzzValidTokenIsTheB64TokenGrammar(f *testing.F) {
+	for _, s := range []string{"abc", "a.b-c_d~e+f/g==", "=", "a=b", "a b", "a,b", `"a"`, "é", "a\x00", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := b64token.MatchString(s) && len(s) <= auth.MaxTokenBytes
+		if got := validToken(s); got != want {
+			t.Fatalf("validToken(%q) = %t, want %t", s, got, want)
 		}
 	})
 }

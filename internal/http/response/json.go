@@ -18,9 +18,14 @@ func JSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	// A write error means the client went away; there is no one to tell.
-	_, _ = w.Write(append(body, '\n'))
+	// Two writes rather than append(body, '\n'), which copied the body.
+	if _, err := w.Write(body); err == nil {
+		_, _ = w.Write(newline)
+	}
 	return nil
 }
+
+var newline = []byte{'\n'}
 
 // HTML writes body, an already rendered page, with
 // "Content-Type: text/html; charset=utf-8".
