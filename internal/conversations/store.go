@@ -295,27 +295,28 @@ func (s *Store) Create(ctx context.Context, customerID string, opening []Message
 	now := s.clock().UTC().Truncate(time.Microsecond)
 	c := Conversation{ID: storage.NewID(), CustomerID: customerID, Status: StatusBot, Version: 1,
 		CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
-	var stored []Message
+	rows, err := s.seal(c.ID, 0, opening, now)
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversations: create: %w", err)
+	}
 	s.prepare(ctx)
-	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, customer_id, status, state, version, last_seq, created_at, updated_at, last_activity_at) VALUES ($1, $2, $3, '{}', 1, 0, $4, $4, $4)`,
 			c.ID, customerID, string(StatusBot), now.UnixMicro()); err != nil {
 			return err
 		}
-		var err error
-		stored, err = s.insertMessages(ctx, tx, c.ID, 0, opening, now)
-		if err != nil {
+		if err := s.insertMessages(ctx, &txStatements{s: s, tx: tx}, rows); err != nil {
 			return err
 		}
-		c.LastSeq = int64(len(stored))
-		_, err = tx.ExecContext(ctx, `UPDATE conversations SET last_seq = $2 WHERE id = $1`, c.ID, c.LastSeq)
+		c.LastSeq = int64(len(rows))
+		_, err := tx.ExecContext(ctx, `UPDATE conversations SET last_seq = $2 WHERE id = $1`, c.ID, c.LastSeq)
 		return err
 	})
 	if err != nil {
 		return Conversation{}, nil, fmt.Errorf("conversations: create: %w", err)
 	}
 	s.recent.put(c)
-	return c, stored, nil
+	return c, messagesOf(rows), nil
 }
 
 // Change is what one step does to a conversation: messages to append and
@@ -335,9 +336,8 @@ type write struct {
 	before  Conversation
 	after   Conversation
 	state   string
-	msgs    []Message
+	rows    []sealed // the messages, sealed before the transaction (seal)
 	now     time.Time
-	stored  []Message
 	err     error
 	written chan struct{}
 }
@@ -375,7 +375,11 @@ func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversat
 	if ch.Status == StatusClosed && c.Status != StatusClosed {
 		next.ClosedAt = now
 	}
-	w := &write{before: c, after: next, state: string(state), msgs: ch.Messages, now: now}
+	rows, err := s.seal(c.ID, c.LastSeq, ch.Messages, now)
+	if err != nil {
+		return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, err)
+	}
+	w := &write{before: c, after: next, state: string(state), rows: rows, now: now}
 	s.prepare(ctx)
 	if s.db.Dialect() == storage.DialectSQLite {
 		if err := s.group.commit(ctx, w, func(batch []*write) {
@@ -399,7 +403,7 @@ func (s *Store) Apply(ctx context.Context, c Conversation, ch Change) (Conversat
 		return Conversation{}, nil, fmt.Errorf("conversations: apply to %s: %w", c.ID, w.err)
 	}
 	s.recent.put(next)
-	return next, w.stored, nil
+	return next, messagesOf(w.rows), nil
 }
 
 // maxBatch bounds the Applies written in one transaction.
@@ -515,9 +519,10 @@ func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 			// statement's context that can end, three or more a turn.
 			ctx = context.WithoutCancel(ctx)
 		}
+		stmts := &txStatements{s: s, tx: tx}
 		for _, w := range batch {
-			w.stored, w.err = nil, nil
-			if err := s.writeOne(ctx, tx, w); err != nil && !errors.Is(err, ErrConflict) {
+			w.err = nil
+			if err := s.writeOne(ctx, stmts, w); err != nil && !errors.Is(err, ErrConflict) {
 				return err
 			}
 		}
@@ -527,7 +532,7 @@ func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 		return
 	}
 	if len(batch) == 1 {
-		batch[0].stored, batch[0].err = nil, err
+		batch[0].err = err
 		return
 	}
 	for _, w := range batch {
@@ -535,9 +540,29 @@ func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 	}
 }
 
+// txStatements are the turn's statements bound to one transaction, each
+// bound on first use and kept for the rest of the transaction, which
+// closes them.
+type txStatements struct {
+	s  *Store
+	tx *sql.Tx
+	st [numStatements]*sql.Stmt
+}
+
+func (t *txStatements) get(ctx context.Context, i int) (*sql.Stmt, error) {
+	if t.st[i] == nil {
+		st, err := t.s.stmt(ctx, t.tx, i)
+		if err != nil {
+			return nil, err
+		}
+		t.st[i] = st
+	}
+	return t.st[i], nil
+}
+
 // writeOne is one compare-and-set update and its messages. A conflict is
 // recorded in w.err and writes nothing.
-func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
+func (s *Store) writeOne(ctx context.Context, stmts *txStatements, w *write) error {
 	c, next := w.before, w.after
 	// Most turns change neither status nor assignee, nor therefore
 	// handoff_at and closed_at (Apply): the narrow update leaves them out.
@@ -548,7 +573,7 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 			c.ID, c.Version, string(next.Status), next.AssigneeID, w.state, next.Version, next.LastSeq,
 			w.now.UnixMicro(), next.LastActivityAt.UnixMicro(), storage.Micros(next.HandoffAt), storage.Micros(next.ClosedAt)}
 	}
-	update, err := s.stmt(ctx, tx, which)
+	update, err := stmts.get(ctx, which)
 	if err != nil {
 		return err
 	}
@@ -562,16 +587,23 @@ func (s *Store) writeOne(ctx context.Context, tx *sql.Tx, w *write) error {
 		w.err = ErrConflict
 		return ErrConflict
 	}
-	w.stored, err = s.insertMessages(ctx, tx, c.ID, c.LastSeq, w.msgs, w.now)
-	return err
+	return s.insertMessages(ctx, stmts, w.rows)
 }
 
-func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, id string, after int64, msgs []Message, now time.Time) ([]Message, error) {
-	insert, err := s.stmt(ctx, tx, sqlInsertMessage)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Message, len(msgs))
+// sealed is a message ready to be inserted: numbered, its text encrypted
+// and its meta encoded.
+type sealed struct {
+	m          Message
+	text, meta string
+}
+
+// seal numbers msgs after sequence number after, encrypts their text with
+// the conversation and sequence number as associated data and encodes
+// their meta. It runs before the transaction, in the caller's goroutine:
+// the group commit has one writer, which then spends its time on the
+// database only.
+func (s *Store) seal(id string, after int64, msgs []Message, now time.Time) ([]sealed, error) {
+	out := make([]sealed, len(msgs))
 	for i, m := range msgs {
 		m.ConversationID, m.Seq, m.CreatedAt = id, after+int64(i)+1, now
 		enc, err := s.keys.EncryptString(m.Text, aad(id, m.Seq))
@@ -582,13 +614,35 @@ func (s *Store) insertMessages(ctx context.Context, tx *sql.Tx, id string, after
 		if err != nil {
 			return nil, fmt.Errorf("encode meta: %w", err)
 		}
-		if _, err := insert.ExecContext(ctx,
-			id, m.Seq, string(m.Sender), m.AuthorID, enc, m.Intent, m.Redactions, string(meta), now.UnixMicro()); err != nil {
-			return nil, err
-		}
-		out[i] = m
+		out[i] = sealed{m: m, text: enc, meta: string(meta)}
 	}
 	return out, nil
+}
+
+func messagesOf(rows []sealed) []Message {
+	out := make([]Message, len(rows))
+	for i, r := range rows {
+		out[i] = r.m
+	}
+	return out
+}
+
+func (s *Store) insertMessages(ctx context.Context, stmts *txStatements, rows []sealed) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	insert, err := stmts.get(ctx, sqlInsertMessage)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		m := r.m
+		if _, err := insert.ExecContext(ctx,
+			m.ConversationID, m.Seq, string(m.Sender), m.AuthorID, r.text, m.Intent, m.Redactions, r.meta, m.CreatedAt.UnixMicro()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Page selects messages by sequence number: those after After (0: from the

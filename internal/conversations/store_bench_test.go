@@ -116,7 +116,11 @@ func BenchmarkWriteBatch(b *testing.B) {
 			next.LastSeq += 2
 			now := time.Now().UTC()
 			next.UpdatedAt, next.LastActivityAt = now, now
-			batch[j] = &write{before: *c, after: next, state: `{}`, now: now, msgs: benchTurn(c.CustomerID)}
+			rows, err := store.seal(c.ID, c.LastSeq, benchTurn(c.CustomerID), now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batch[j] = &write{before: *c, after: next, state: `{}`, now: now, rows: rows}
 			*c = next
 		}
 		store.writeBatch(ctx, batch)
