@@ -483,13 +483,15 @@ func (g *groupCommit) lead(run func([]*write)) {
 // A batch has fixed costs (BEGIN, COMMIT, the WAL frames of the pages every
 // turn shares) that a bigger batch spreads over more turns. Under load the
 // leader found about three turns waiting; yielding the processor a few
-// times first lets the turns already on their way arrive, which made
-// batches of about ten, and p99 2-4 ms lower (bench/README.md). With
-// nothing else to run, a yield returns at once, so a lone turn is not
-// delayed.
+// times first lets the turns already on their way arrive. Up to four
+// yields while fewer than eight waited made batches of about ten, and p99
+// 2-4 ms lower; up to eight while fewer than sixteen wait makes about 12.5,
+// and was faster in three alternating pairs of bench/chat.sh rounds
+// (bench/README.md). With nothing else to run, a yield returns at once, so
+// a lone turn is not delayed.
 const (
-	gatherTarget = 8
-	gatherYields = 4
+	gatherTarget = 16
+	gatherYields = 8
 )
 
 // gather yields until gatherTarget writes wait or gatherYields yields
@@ -512,8 +514,8 @@ func (g *groupCommit) gather() {
 func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if s.db.Dialect() == storage.DialectSQLite {
-			// The transaction keeps ctx's deadline: database/sql rolls it
-			// back when ctx ends, between two statements. The statements
+			// The transaction keeps ctx's deadline: when ctx ends,
+			// database/sql refuses the commit and rolls back. The statements
 			// themselves, point writes of microseconds, run without it:
 			// the SQLite driver starts a goroutine to watch every
 			// statement's context that can end, three or more a turn.
