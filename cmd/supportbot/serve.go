@@ -95,12 +95,12 @@ func (a *app) serve(ctx context.Context, demo bool) int {
 	return 0
 }
 
-// assemble opens the database, migrates it, and builds everything the
-// server needs (with demo, seeding the demo shop first), and records the
+// assemble opens and migrates the database, builds everything the server
+// needs (with demo, seeding the demo shop first) and records the
 // configuration in force. closeAll releases what it opened, in reverse
-// order; on failure assemble has printed why and released everything. Split from serve so the in-process
-// benchmark of a chat turn (serve_bench_test.go) runs the very wiring the
-// server runs.
+// order; on failure assemble has printed why and released everything. It
+// is split from serve so that the in-process benchmark of a chat turn
+// (serve_bench_test.go) runs the very wiring the server runs.
 func (a *app) assemble(ctx context.Context, c *config.Config, logger *slog.Logger, demo bool) (
 	srv *server.Server, closeAll func(), ok bool) {
 	db, ok := a.openDB(ctx, c, logger)
