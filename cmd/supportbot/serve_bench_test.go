@@ -46,12 +46,15 @@ func BenchmarkServeChatTurn(b *testing.B) {
 		defer debug.SetGCPercent(debug.SetGCPercent(p)) // as serve does
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	srv, closeAll, ok := a.assemble(ctx, c, slog.New(slog.DiscardHandler), false)
 	if !ok {
+		cancel()
 		b.Fatal("assemble failed")
 	}
-	defer closeAll()
+	defer func() {
+		cancel() // the background loops stop before what they use is closed
+		closeAll()
+	}()
 	h := srv.Handler()
 
 	call := func(path, token string, body any, want int, dst any) {

@@ -514,11 +514,17 @@ func (g *groupCommit) gather() {
 func (s *Store) writeBatch(ctx context.Context, batch []*write) {
 	err := s.db.InTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if s.db.Dialect() == storage.DialectSQLite {
-			// The transaction keeps ctx's deadline: when ctx ends,
-			// database/sql refuses the commit and rolls back. The statements
-			// themselves, point writes of microseconds, run without it:
-			// the SQLite driver starts a goroutine to watch every
-			// statement's context that can end, three or more a turn.
+			// The statements run without ctx's deadline: the SQLite
+			// driver starts a goroutine to watch every statement's context
+			// that can end, three or more a turn. The transaction keeps
+			// it: when ctx ends, database/sql refuses the commit, rolls
+			// back and runs no further statement, but it no longer
+			// interrupts the one running, so the bound is the deadline
+			// plus one statement. These are point writes of microseconds
+			// in a transaction that already holds the write lock (BEGIN
+			// IMMEDIATE, which does honour the deadline), so nothing in
+			// them waits for a lock; a stalled disk is not interruptible
+			// either way.
 			ctx = context.WithoutCancel(ctx)
 		}
 		stmts := &txStatements{s: s, tx: tx}
