@@ -28,7 +28,7 @@ import (
 // per turn on all the processors, so 1e9/(ns/op) is turns per second, and
 // cpu-ns/op the CPU time a turn took, which varies less from run to run.
 //
-//	go test -run '^$' -bench ServeChatTurn -benchtime 50000x ./cmd/supportbot/
+//	go test -run '^$' -bench ServeChatTurn -benchtime 30000x -count 3 ./cmd/supportbot/
 func BenchmarkServeChatTurn(b *testing.B) {
 	const customers, perCustomer = 5, 10
 	env := devEnv(b)
