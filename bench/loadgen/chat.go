@@ -12,30 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// chatMix is what customers write, in rough proportion: order questions
-// with and without numbers (the numbers are not theirs, so the bot answers
-// "couldn't find" after a real, authorized lookup), FAQ questions, small
-// talk and the odd unclear message. Nothing here changes an order.
-var chatMix = []string{
-	"where is my order ORD001?",
-	"How long does shipping take?",
-	"hi there",
-	"show my orders",
-	"has #100234 shipped yet",
-	"what is your return policy",
-	"can I pay with paypal?",
-	"thanks!",
-	"track my order",
-	"ORD002",
-	"do you ship to Canada",
-	"when will I get my refund for ORD-2024-0001",
-	"I forgot my password",
-	"asdf qwerty",
-	"how much is delivery",
-	"any update on order 552310?",
-}
+	"supportbot/bench/chatmix"
+)
 
 // session is one signed-in customer with an open conversation.
 type session struct {
@@ -56,8 +35,8 @@ func runChat(base *url.URL, users, conc, n int, limit time.Duration, pid int) (r
 	// message m is reqs[s][m].
 	reqs := make([][][]byte, len(sessions))
 	for si, s := range sessions {
-		reqs[si] = make([][]byte, len(chatMix))
-		for m, text := range chatMix {
+		reqs[si] = make([][]byte, len(chatmix.Messages))
+		for m, text := range chatmix.Messages {
 			body, err := json.Marshal(map[string]string{"text": text})
 			if err != nil {
 				return result{}, err
@@ -70,7 +49,7 @@ func runChat(base *url.URL, users, conc, n int, limit time.Duration, pid int) (r
 	return drive(base, conc, n, limit, pid, func(w int, i int64) []byte {
 		// A customer types one message at a time: each connection keeps to
 		// its own customers, so no conversation gets two messages at once.
-		return reqs[(w+conc*int(i/int64(conc)))%len(sessions)][int(i)%len(chatMix)]
+		return reqs[(w+conc*int(i/int64(conc)))%len(sessions)][int(i)%len(chatmix.Messages)]
 	}), nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"supportbot/bench/chatmix"
 )
 
 // BenchmarkServeChatTurn is one chat turn through the server as `serve`
@@ -60,7 +63,7 @@ func BenchmarkServeChatTurn(b *testing.B) {
 	call := func(path, token string, body any, want int, dst any) {
 		b.Helper()
 		data, _ := json.Marshal(body)
-		r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(data)))
+		r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(data))
 		if body != nil {
 			r.Header.Set("Content-Type", "application/json")
 		} else {
@@ -98,8 +101,8 @@ func BenchmarkServeChatTurn(b *testing.B) {
 			senders = append(senders, sender{tokens.AccessToken, "/api/v1/conversations/" + conv.Conversation.ID + "/messages"})
 		}
 	}
-	bodies := make([]string, len(benchMix))
-	for i, text := range benchMix {
+	bodies := make([]string, len(chatmix.Messages))
+	for i, text := range chatmix.Messages {
 		data, _ := json.Marshal(map[string]string{"text": text})
 		bodies[i] = string(data)
 	}
@@ -140,14 +143,6 @@ func processCPU(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
-
-// benchMix is bench/loadgen's mix of what customers write.
-var benchMix = []string{
-	"where is my order ORD001?", "How long does shipping take?", "hi there", "show my orders",
-	"has #100234 shipped yet", "what is your return policy", "can I pay with paypal?", "thanks!",
-	"track my order", "ORD002", "do you ship to Canada", "when will I get my refund for ORD-2024-0001",
-	"I forgot my password", "asdf qwerty", "how much is delivery", "any update on order 552310?",
 }
 
 // discardWriter is a ResponseWriter that keeps only its headers and status,

@@ -305,7 +305,7 @@ func (s *Store) Create(ctx context.Context, customerID string, opening []Message
 			c.ID, customerID, string(StatusBot), now.UnixMicro()); err != nil {
 			return err
 		}
-		if err := s.insertMessages(ctx, &txStatements{s: s, tx: tx}, rows); err != nil {
+		if err := insertMessages(ctx, &txStatements{s: s, tx: tx}, rows); err != nil {
 			return err
 		}
 		c.LastSeq = int64(len(rows))
@@ -595,7 +595,7 @@ func (s *Store) writeOne(ctx context.Context, stmts *txStatements, w *write) err
 		w.err = ErrConflict
 		return ErrConflict
 	}
-	return s.insertMessages(ctx, stmts, w.rows)
+	return insertMessages(ctx, stmts, w.rows)
 }
 
 // sealed is a message ready to be inserted: numbered, its text encrypted
@@ -635,7 +635,7 @@ func messagesOf(rows []sealed) []Message {
 	return out
 }
 
-func (s *Store) insertMessages(ctx context.Context, stmts *txStatements, rows []sealed) error {
+func insertMessages(ctx context.Context, stmts *txStatements, rows []sealed) error {
 	if len(rows) == 0 {
 		return nil
 	}
